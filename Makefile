@@ -1,0 +1,52 @@
+# hfviz - the front door.
+#   make         install missing Debian packages (if root), build build/hfviz
+#   make test    build the plain and the ASan+UBSan variants, run every test
+#   make run     the main job on the embedded demo data
+#   make fuzz    run each libFuzzer target for FUZZ_SECONDS (not part of test)
+#   make bench   ingest benchmarks (see bench/README.md)
+#   make clean
+# Variants live in their own folders: build/ (RelWithDebInfo), build-asan/.
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 60
+CMAKE_FLAGS ?=
+
+.PHONY: all deps build asan test test-plain test-asan run fuzz bench clean
+
+all: build
+
+deps:
+	@sh scripts/install-deps.sh
+
+build/CMakeCache.txt: | deps
+	@cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS) >/dev/null
+
+build: deps build/CMakeCache.txt
+	@cmake --build build -j $(JOBS)
+
+build-asan/CMakeCache.txt: | deps
+	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHV_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+
+asan: deps build-asan/CMakeCache.txt
+	@cmake --build build-asan -j $(JOBS)
+
+test-plain: build
+	@cd build && ctest --output-on-failure -j $(JOBS)
+
+test-asan: asan
+	@cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+test: test-plain test-asan
+
+run: build
+	@./build/hfviz info data/demo/models.jsonl
+
+fuzz: deps
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: build
+	@sh bench/ingest.sh
+
+clean:
+	rm -rf build build-asan build-fuzz

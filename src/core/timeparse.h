@@ -1,0 +1,21 @@
+/* timeparse.h - timestamps as the dataset spells them, to epoch seconds. */
+#ifndef HV_TIMEPARSE_H
+#define HV_TIMEPARSE_H
+
+#include <stdint.h>
+
+#include "core/sv.h"
+
+/* Accepts ISO 8601 / RFC 3339 forms seen in the dataset:
+ *   2025-01-29T08:29:22.000Z, 2025-01-29 08:29:22+00:00, 2025-01-29T08:29:22,
+ *   2025-01-29 (midnight UTC), and a plain integer of epoch seconds.
+ * Returns 0 and *out, or -1 when s is not a timestamp. */
+int hv_parse_time(hv_sv s, int64_t *out);
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+int64_t hv_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+/* Format epoch seconds as "YYYY-MM-DDTHH:MM:SSZ" into out (>= 21 bytes). */
+void hv_format_time(int64_t t, char *out);
+
+#endif
