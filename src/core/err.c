@@ -22,9 +22,12 @@ int hv_err_prefix(hv_err *e, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(head, sizeof head, fmt, ap);
     va_end(ap);
-    char old[HV_ERR_LEN];
-    memcpy(old, e->msg, sizeof old);
-    snprintf(e->msg, sizeof e->msg, "%s%s", head, old);
+    size_t h = strlen(head), m = strlen(e->msg);
+    if (h >= sizeof e->msg) h = sizeof e->msg - 1;
+    if (h + m >= sizeof e->msg) m = sizeof e->msg - 1 - h;
+    memmove(e->msg + h, e->msg, m);
+    memcpy(e->msg, head, h);
+    e->msg[h + m] = 0;
     return e->code;
 }
 

@@ -15,7 +15,7 @@ int hv_parse_time(hv_sv s, int64_t *out);
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
 int64_t hv_days_from_civil(int64_t y, unsigned m, unsigned d);
 
-/* Format epoch seconds as "YYYY-MM-DDTHH:MM:SSZ" into out (>= 21 bytes). */
+/* Format epoch seconds as "YYYY-MM-DDTHH:MM:SSZ" into out (>= 32 bytes). */
 void hv_format_time(int64_t t, char *out);
 
 #endif
