@@ -43,20 +43,21 @@ secs() { echo "$1" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i
 size_mb() { echo "$(stat -c %s "$1")" | awk '{ printf "%.1f", $1 / 1e6 }'; }
 
 results="$OUT/ingest.tsv"
-printf 'tool\tformat\tfile_MB\twall_s\tMB_per_s\tpeak_RSS_MiB\n' > "$results"
+printf 'tool\tformat\tfile_MB\twall_s\tMB_per_s\tkrows_per_s\tpeak_RSS_MiB\n' > "$results"
 
 # 2. hfviz info, one run per format
 run_hfviz() { # FILE FORMAT
     if ! /usr/bin/time -v -o "$OUT/info.time" "$HFVIZ" info "$1" > "$OUT/info-$2.txt" 2>&1; then
         echo "bench: hfviz info $1 failed (see $OUT/info-$2.txt)" >&2
-        printf 'hfviz\t%s\t%s\tFAILED\t\t\n' "$2" "$(size_mb "$1")" >> "$results"
+        printf 'hfviz\t%s\t%s\tFAILED\t\t\t\n' "$2" "$(size_mb "$1")" >> "$results"
         return
     fi
     wall=$(secs "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$OUT/info.time")")
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT/info.time")
     mb=$(size_mb "$1")
-    printf 'hfviz\t%s\t%s\t%s\t%s\t%s\n' "$2" "$mb" "$wall" \
-        "$(awk -v m="$mb" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0 ? m / w : 0) }')" "$((rss / 1024))" >> "$results"
+    printf 'hfviz\t%s\t%s\t%s\t%s\t%s\t%s\n' "$2" "$mb" "$wall" \
+        "$(awk -v m="$mb" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0 ? m / w : 0) }')" \
+        "$(awk -v r="$ROWS" -v w="$wall" 'BEGIN { printf "%.0f", (w > 0 ? r / w / 1000 : 0) }')" "$((rss / 1024))" >> "$results"
 }
 run_hfviz "$csv" csv
 run_hfviz "$pq" parquet
@@ -97,8 +98,9 @@ const { DuckDBInstance } = require(process.env.DUCK);
             wall=$(secs "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$OUT/duck.time")")
             rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$OUT/duck.time")
             mb=$(size_mb "$file")
-            printf 'duckdb\t%s\t%s\t%s\t%s\t%s\n' "$fmt" "$mb" "$wall" \
-                "$(awk -v m="$mb" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0 ? m / w : 0) }')" "$((rss / 1024))" >> "$results"
+            printf 'duckdb\t%s\t%s\t%s\t%s\t%s\t%s\n' "$fmt" "$mb" "$wall" \
+                "$(awk -v m="$mb" -v w="$wall" 'BEGIN { printf "%.1f", (w > 0 ? m / w : 0) }')" \
+        "$(awk -v r="$ROWS" -v w="$wall" 'BEGIN { printf "%.0f", (w > 0 ? r / w / 1000 : 0) }')" "$((rss / 1024))" >> "$results"
         done
     fi
 fi

@@ -16,7 +16,7 @@ static void compact_csr(hv_csr *l, const uint8_t *superseded, uint32_t n) {
     for (uint32_t r = 0; r < n; r++) {
         uint64_t a = l->off[r], b = l->off[r + 1];
         if (superseded[r]) continue;
-        memmove(l->val + w, l->val + a, (b - a) * sizeof *l->val);
+        if (b > a && w != a) memmove(l->val + w, l->val + a, (b - a) * sizeof *l->val);
         l->off[out] = w;
         w += b - a;
         out++;

@@ -1,10 +1,21 @@
 /* utf8.c - strict UTF-8 validation (RFC 3629 table). */
 #include "core/utf8.h"
 
+#include <stdint.h>
+#include <string.h>
+
 bool hv_utf8_valid(const char *str, size_t n, size_t *bad_at) {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < n) {
+        /* ASCII fast path: eight bytes at a time while no high bit is set */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ULL) break;
+            i += 8;
+        }
+        if (i >= n) break;
         unsigned c = s[i];
         if (c < 0x80) { i++; continue; }
         size_t len;

@@ -114,6 +114,8 @@ static int header_row(csv_state *st) {
     size_t n = st->ncells;
     if (n > CSV_MAX_FIELDS)
         return hv_errf(st->e, HV_EINPUT, "%s: header has %zu columns (limit %d)", st->path, n, CSV_MAX_FIELDS);
+    if (st->row_too_big)
+        return hv_errf(st->e, HV_EINPUT, "%s: header longer than %zu bytes", st->path, CSV_MAX_ROW);
     st->cols = calloc(n ? n : 1, sizeof *st->cols);
     if (!st->cols) return hv_errf(st->e, HV_ENOMEM, "%s: out of memory", st->path);
     st->ncols = n;

@@ -126,7 +126,8 @@ static int parse_number(hv_sv s, double *out, bool *integral, int64_t *iout, hv_
         return hv_errf(e, HV_EINPUT, "not a number: \"%.40s\"", tmp);
     *integral = false;
     *out = d;
-    *iout = (int64_t)d;
+    /* the cast is undefined outside int64's range; callers range-check d */
+    *iout = fabs(d) < 9.2e18 ? (int64_t)d : 0;
     return HV_OK;
 }
 

@@ -66,6 +66,12 @@ static const double CLIMB = 0.88;
 static const double FAMOUS_LICENSE_KEEP = 0.35;
 /* EST: famous families grow in depth: a child of a recent finetune. */
 static const double FAMOUS_DEPTH = 0.10;
+/* EST: share of derivatives that go to a "popular model" of the middle tier:
+ * early rows ranked by a Zipf law, so family sizes run smoothly from the
+ * famous tens of thousands down through the hundreds instead of jumping
+ * from the famous bases straight to preferential-attachment families of
+ * a few dozen. */
+static const double MID_SHARE = 0.12;
 
 /* 2022-03-02T23:29:04Z is the createdAt floor the Hub back-dated older
  * models to (a ~31k spike, 1.7% of rows); the snapshot ends at
@@ -274,7 +280,8 @@ hv_synth_gen *synth_gen_new(const hv_synth_opts *o, hv_err *e) {
     double D = 0;
     for (int k = 0; k < HV_REL_COUNT; k++) D += REL_SHARE[k];
     double S = fam_sum / HV_SYNTH_REAL_ROWS;
-    g->famous_p = S * (1 - D) / (D * (1 - S));
+    double m = MID_SHARE;
+    g->famous_p = S * (1 - D * (1 - m)) / (D * (1 - S * (1 - m)));
     if (g->famous_p > 0.95) g->famous_p = 0.95;
     for (int rel = 0; rel < HV_REL_COUNT; rel++) {
         double w[64];
@@ -401,6 +408,16 @@ static uint32_t pick_famous(hv_synth_gen *g, uint32_t i, int rel, hv_rng *r) {
 static uint32_t pick_parent(hv_synth_gen *g, uint32_t i, int rel, hv_rng *r) {
     uint32_t p = NONE;
     if (hv_rng_chance(r, g->famous_p)) p = pick_famous(g, i, rel, r);
+    if (p == NONE && hv_rng_chance(r, MID_SHARE)) {
+        /* middle tier: candidate k sits at row 3*famous + 7k, weight 1/(k+1) */
+        uint64_t k = hv_rng_zipf(r, g->o.rows / 400 + 16);
+        uint64_t row = 3 * g->nfam + 7 * k;
+        if (row < i) {
+            p = (uint32_t)row;
+            const rowstate *c = &g->st[p];
+            if ((c->kind == HV_REL_ADAPTER || c->kind == HV_REL_QUANTIZED) && c->parent != NONE) p = c->parent;
+        }
+    }
     if (p == NONE) p = pick_via_row(g, i, r);
     return p;
 }

@@ -7,9 +7,10 @@
  * model cards in the shapes the Hub holds (Trainer and Hub templates,
  * free-form text, GGUF and mergekit stubs).
  *
- * Rows come out one at a time and in order; the generator keeps about 24
- * bytes per row (the family structure: parent, root, traits) and one row of
- * text, never the whole file.  Row i depends only on the seed, the row count
+ * Rows come out one at a time and in order.  Per row the generator keeps
+ * 20 bytes (the family structure: parent, root, traits) and 16-32 bytes of
+ * id-hash set (ids must be unique), about 75 MiB at 1.86M rows; it holds
+ * one row of text at a time, never the whole file.  Row i depends only on the seed, the row count
  * and rows before it, so the output is byte-identical for the same options. */
 #ifndef HV_SYNTH_H
 #define HV_SYNTH_H

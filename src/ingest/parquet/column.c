@@ -175,7 +175,14 @@ static void convert(const pq_column *col, pq_value *v, size_t n) {
         for (size_t i = 0; i < n; i++) v[i].i = (uint32_t)v[i].i;
         break;
     case PQ_CONV_DATE:
-        for (size_t i = 0; i < n; i++) v[i].i *= 86400; /* |int32| * 86400 fits */
+        /* DATE is INT32 by the spec, but a corrupt file may annotate an INT64
+         * column: saturate instead of overflowing (the catalog then rejects
+         * the absurd date with a message) */
+        for (size_t i = 0; i < n; i++) {
+            if (v[i].i > INT64_MAX / 86400) v[i].i = INT64_MAX;
+            else if (v[i].i < INT64_MIN / 86400) v[i].i = INT64_MIN;
+            else v[i].i *= 86400;
+        }
         break;
     case PQ_CONV_MILLIS:
     case PQ_CONV_MICROS:
