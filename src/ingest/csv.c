@@ -110,6 +110,9 @@ static void append_line(hv_err *e, uint64_t line) {
     if (k > 0 && l + (size_t)k < sizeof e->msg) memcpy(e->msg + l, tail, (size_t)k + 1);
 }
 
+/* A row of empty cells never allocates the buffer: no offset on NULL. */
+static const char *cell_ptr(const csv_state *st, size_t i) { return st->buf ? st->buf + st->cells[i].off : ""; }
+
 static int header_row(csv_state *st) {
     size_t n = st->ncells;
     if (n > CSV_MAX_FIELDS)
@@ -121,7 +124,7 @@ static int header_row(csv_state *st) {
     st->ncols = n;
     bool have_id = false;
     for (size_t i = 0; i < n; i++) {
-        hv_sv name = hv_sv_make(st->buf + st->cells[i].off, st->cells[i].len);
+        hv_sv name = hv_sv_make(cell_ptr(st, i), st->cells[i].len);
         st->cols[i] = fields_column(name);
         if (st->cols[i] == HV_COL_UNKNOWN) ingest_report_unknown(st->rep, name);
         have_id |= st->cols[i] == HV_COL_MODEL_ID;
@@ -131,7 +134,7 @@ static int header_row(csv_state *st) {
         size_t w = 0;
         for (size_t i = 0; i < n && w + 4 < sizeof names; i++) {
             int k = snprintf(names + w, sizeof names - w, "%s%.*s", i ? ", " : "", (int)st->cells[i].len,
-                             st->buf + st->cells[i].off);
+                             cell_ptr(st, i));
             if (k < 0) break;
             w += (size_t)k;
         }
@@ -157,7 +160,7 @@ static int data_row(csv_state *st) {
         for (size_t i = 0; i < st->ncols && rc == HV_OK; i++) {
             hv_column col = st->cols[i];
             if (col == HV_COL_UNKNOWN || col == HV_COL_IGNORED || st->cells[i].null) continue;
-            rc = fields_set_text(&st->rec, col, hv_sv_make(st->buf + st->cells[i].off, st->cells[i].len), e);
+            rc = fields_set_text(&st->rec, col, hv_sv_make(cell_ptr(st, i), st->cells[i].len), e);
         }
         if (rc == HV_OK) rc = catalog_add(st->c, &st->rec, e);
         if (rc == HV_OK) {
