@@ -50,4 +50,36 @@ static inline const char *temp_file(const char *text, size_t n, const char *suff
     return path;
 }
 
+/* The reader-under-test fixture: a file that defines READER_FN (e.g.
+ * ingest_csv) and READER_FMT before including this header gets a fresh
+ * catalog and report per test (TestSuite(x, .init = reader_setup,
+ * .fini = reader_teardown)), load(path) and finish(). */
+#ifdef READER_FN
+static hv_catalog *cat;
+static hv_ingest_report rep;
+static hv_err err;
+static hv_ingest_opts opts;
+
+static void reader_setup(void) {
+    cat = catalog_new();
+    cr_assert(cat);
+    memset(&err, 0, sizeof err);
+    memset(&opts, 0, sizeof opts);
+    ingest_report_init(&rep, "x", READER_FMT);
+}
+
+static void reader_teardown(void) {
+    catalog_free(cat);
+    ingest_report_free(&rep);
+}
+
+static __attribute__((unused)) int load(const char *path) {
+    ingest_report_free(&rep);
+    ingest_report_init(&rep, path, READER_FMT);
+    return READER_FN(cat, path, &opts, &rep, &err);
+}
+
+static __attribute__((unused)) void finish(void) { cr_assert_eq(catalog_finish(cat, &err), HV_OK, "%s", err.msg); }
+#endif
+
 #endif

@@ -1,30 +1,9 @@
 /* test_cards.c - model cards read from files. */
+#define READER_FN ingest_cards
+#define READER_FMT HV_FMT_CARD
 #include "ingest_test_util.h"
 
-static hv_catalog *cat;
-static hv_ingest_report rep;
-static hv_err err;
-static hv_ingest_opts opts;
-
-static void setup(void) {
-    cat = catalog_new();
-    cr_assert(cat);
-    memset(&err, 0, sizeof err);
-    memset(&opts, 0, sizeof opts);
-    ingest_report_init(&rep, "x", HV_FMT_CARD);
-}
-static void teardown(void) {
-    catalog_free(cat);
-    ingest_report_free(&rep);
-}
-TestSuite(cards, .init = setup, .fini = teardown);
-
-static int load(const char *path) {
-    ingest_report_free(&rep);
-    ingest_report_init(&rep, path, HV_FMT_CARD);
-    return ingest_cards(cat, path, &opts, &rep, &err);
-}
-static void finish(void) { cr_assert_eq(catalog_finish(cat, &err), HV_OK, "%s", err.msg); }
+TestSuite(cards, .init = reader_setup, .fini = reader_teardown);
 
 Test(cards, folder_of_owner_name_files) {
     cr_assert_eq(load(FIXTURE("cards/good")), HV_OK, "%s", err.msg);

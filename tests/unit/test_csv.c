@@ -1,32 +1,11 @@
 /* test_csv.c - the CSV reader on the modelbiome layout and on bad input. */
 #include <unistd.h>
 
+#define READER_FN ingest_csv
+#define READER_FMT HV_FMT_CSV
 #include "ingest_test_util.h"
 
-static hv_catalog *cat;
-static hv_ingest_report rep;
-static hv_err err;
-static hv_ingest_opts opts;
-
-static void setup(void) {
-    cat = catalog_new();
-    cr_assert(cat);
-    memset(&err, 0, sizeof err);
-    memset(&opts, 0, sizeof opts);
-    ingest_report_init(&rep, "x", HV_FMT_CSV);
-}
-static void teardown(void) {
-    catalog_free(cat);
-    ingest_report_free(&rep);
-}
-TestSuite(csv, .init = setup, .fini = teardown);
-
-static int load(const char *path) {
-    ingest_report_free(&rep);
-    ingest_report_init(&rep, path, HV_FMT_CSV);
-    return ingest_csv(cat, path, &opts, &rep, &err);
-}
-static void finish(void) { cr_assert_eq(catalog_finish(cat, &err), HV_OK, "%s", err.msg); }
+TestSuite(csv, .init = reader_setup, .fini = reader_teardown);
 
 Test(csv, modelbiome_layout_fills_every_column) {
     cr_assert_eq(load(FIXTURE("csv/modelbiome_small.csv")), HV_OK, "%s", err.msg);

@@ -1,32 +1,11 @@
 /* test_hubjson.c - Hub API arrays and the tree crawler's files. */
 #include <dirent.h>
 
+#define READER_FN ingest_hubjson
+#define READER_FMT HV_FMT_HUBJSON
 #include "ingest_test_util.h"
 
-static hv_catalog *cat;
-static hv_ingest_report rep;
-static hv_err err;
-static hv_ingest_opts opts;
-
-static void setup(void) {
-    cat = catalog_new();
-    cr_assert(cat);
-    memset(&err, 0, sizeof err);
-    memset(&opts, 0, sizeof opts);
-    ingest_report_init(&rep, "x", HV_FMT_HUBJSON);
-}
-static void teardown(void) {
-    catalog_free(cat);
-    ingest_report_free(&rep);
-}
-TestSuite(hubjson, .init = setup, .fini = teardown);
-
-static int load(const char *path) {
-    ingest_report_free(&rep);
-    ingest_report_init(&rep, path, HV_FMT_HUBJSON);
-    return ingest_hubjson(cat, path, &opts, &rep, &err);
-}
-static void finish(void) { cr_assert_eq(catalog_finish(cat, &err), HV_OK, "%s", err.msg); }
+TestSuite(hubjson, .init = reader_setup, .fini = reader_teardown);
 
 static bool unknown_has(const char *name) {
     for (size_t i = 0; i < rep.n_unknown_columns; i++)

@@ -1,30 +1,9 @@
 /* test_jsonl.c - the JSON-lines reader. */
+#define READER_FN ingest_jsonl
+#define READER_FMT HV_FMT_JSONL
 #include "ingest_test_util.h"
 
-static hv_catalog *cat;
-static hv_ingest_report rep;
-static hv_err err;
-static hv_ingest_opts opts;
-
-static void setup(void) {
-    cat = catalog_new();
-    cr_assert(cat);
-    memset(&err, 0, sizeof err);
-    memset(&opts, 0, sizeof opts);
-    ingest_report_init(&rep, "x", HV_FMT_JSONL);
-}
-static void teardown(void) {
-    catalog_free(cat);
-    ingest_report_free(&rep);
-}
-TestSuite(jsonl, .init = setup, .fini = teardown);
-
-static int load(const char *path) {
-    ingest_report_free(&rep);
-    ingest_report_init(&rep, path, HV_FMT_JSONL);
-    return ingest_jsonl(cat, path, &opts, &rep, &err);
-}
-static void finish(void) { cr_assert_eq(catalog_finish(cat, &err), HV_OK, "%s", err.msg); }
+TestSuite(jsonl, .init = reader_setup, .fini = reader_teardown);
 
 Test(jsonl, native_values_and_python_list_strings) {
     cr_assert_eq(load(FIXTURE("jsonl/models.jsonl")), HV_OK, "%s", err.msg);
