@@ -11,7 +11,9 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build asan test test-plain test-asan run fuzz bench clean
+MAKEFLAGS += --no-print-directory
+
+.PHONY: all deps build build-cli asan test test-plain test-asan run fuzz bench clean
 
 all: build
 
@@ -27,6 +29,9 @@ build: deps build/CMakeCache.txt
 build-asan/CMakeCache.txt: | deps
 	@cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DHV_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
 
+build-cli: deps build/CMakeCache.txt
+	@cmake --build build -j $(JOBS) --target hfviz > build/cli-build.log 2>&1 || { cat build/cli-build.log; exit 1; }
+
 asan: deps build-asan/CMakeCache.txt
 	@cmake --build build-asan -j $(JOBS)
 
@@ -39,7 +44,7 @@ test-asan: asan
 
 test: test-plain test-asan
 
-run: build
+run: build-cli
 	@./build/hfviz info data/demo/models.jsonl
 
 fuzz: deps
