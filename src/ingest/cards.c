@@ -17,21 +17,26 @@
 #include <unistd.h>
 
 #include "ingest/ingest.h"
+#include "ingest/json_record.h"
 
 /* The longest real card is a few MB; a bigger .md is not a model card. */
 #define CARD_MAX_BYTES ((size_t)64 << 20)
 
-/* "<owner>__<name>" -> "<owner>/<name>" into out (NUL-terminated). */
+/* "<owner>__<name>" -> "<owner>/<name>" into out (NUL-terminated).  The
+ * tree crawler also saved cards of ids it had as URLs, with every '/'
+ * written as "__" ("https:____huggingface.co__<owner>__<name>"): those
+ * become the id the URL names. */
 static hv_sv id_from_name(const char *name, size_t n, char *out, size_t cap) {
     if (n >= cap) n = cap - 1;
     memcpy(out, name, n);
     out[n] = 0;
-    char *sep = strstr(out, "__");
-    if (sep) {
+    bool url = strncmp(out, "https:__", 8) == 0 || strncmp(out, "http:__", 7) == 0;
+    for (char *sep = strstr(out, "__"); sep; sep = url ? strstr(sep + 1, "__") : NULL) {
         sep[0] = '/';
         memmove(sep + 1, sep + 2, strlen(sep + 2) + 1);
         n--;
     }
+    if (url) return json_record_strip_hub_url(hv_sv_make(out, n));
     return hv_sv_make(out, n);
 }
 
@@ -162,6 +167,10 @@ static int folder(hv_catalog *c, const char *path, const hv_ingest_opts *o, hv_i
     }
     for (int i = 0; i < n; i++) free(ents[i]);
     free(ents);
+    /* a folder with no card in it is almost always the wrong folder */
+    if (rc == HV_OK && rep->rows == 0)
+        rc = hv_errf(e, HV_EINPUT, "%s: a folder, but no model cards in it (<owner>__<name>.md files or "
+                     "<owner>__<name>/README.md folders)", path);
     return rc;
 }
 

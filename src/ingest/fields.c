@@ -50,6 +50,18 @@ static const alias ALIASES[] = {
     {"tree_root", HV_COL_IGNORED}, {"tree_depth", HV_COL_IGNORED}, {"has_card", HV_COL_IGNORED},
     {"card_chars", HV_COL_CARD_CHARS}, {"source_file", HV_COL_IGNORED},
     {"Unnamed: 0", HV_COL_IGNORED}, {"", HV_COL_IGNORED},
+    /* Hub ModelInfo fields (camelCase and huggingface_hub's snake_case) that
+     * the catalog does not model: known, so not reported as unknown */
+    {"sha", HV_COL_IGNORED}, {"gated", HV_COL_IGNORED}, {"disabled", HV_COL_IGNORED},
+    {"downloads_all_time", HV_COL_IGNORED}, {"downloadsAllTime", HV_COL_IGNORED}, {"gguf", HV_COL_IGNORED},
+    {"inference", HV_COL_IGNORED}, {"inference_provider_mapping", HV_COL_IGNORED},
+    {"inferenceProviderMapping", HV_COL_IGNORED}, {"mask_token", HV_COL_IGNORED}, {"widget_data", HV_COL_IGNORED},
+    {"widgetData", HV_COL_IGNORED}, {"model_index", HV_COL_IGNORED}, {"model-index", HV_COL_IGNORED},
+    {"config", HV_COL_IGNORED}, {"transformers_info", HV_COL_IGNORED}, {"transformersInfo", HV_COL_IGNORED},
+    {"siblings", HV_COL_IGNORED}, {"spaces", HV_COL_IGNORED}, {"safetensors", HV_COL_IGNORED},
+    {"security_repo_status", HV_COL_IGNORED}, {"securityRepoStatus", HV_COL_IGNORED},
+    {"xet_enabled", HV_COL_IGNORED}, {"xetEnabled", HV_COL_IGNORED}, {"usedStorage", HV_COL_IGNORED},
+    {"used_storage", HV_COL_IGNORED}, {"library_version", HV_COL_IGNORED},
 };
 
 static const char *const CANONICAL[HV_COL_COUNT] = {
