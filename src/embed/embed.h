@@ -1,0 +1,49 @@
+/* embed.h - embedders: model texts in, L2-normalised float vectors out.
+ *
+ * The default embedder needs no weights: TF-IDF over hashed word unigrams
+ * and bigrams (sublinear tf, smoothed idf, L2) reduced by randomized
+ * truncated SVD (Halko, Martinsson, Tropp 2011) to `dims` dimensions, then
+ * L2-normalised.  Deterministic for a seed.  Other embedders (a transformer
+ * encoder, step 7) plug in behind the same struct. */
+#ifndef HV_EMBED_H
+#define HV_EMBED_H
+
+#include <stdint.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/progress.h"
+
+/* Texts come from a callback so they need not all be in memory at once; it
+ * may be called more than once per row (the TF-IDF reads the texts twice)
+ * and from one thread at a time. */
+typedef int (*hv_text_fn)(void *ud, uint32_t row, hv_buf *out, hv_err *e);
+
+typedef struct hv_embed_opts {
+    uint32_t dims;        /* output dimensions (default 96) */
+    uint32_t n_features;  /* hashing space of the TF-IDF (default 1 << 18) */
+    uint32_t min_df;      /* drop features in fewer documents (default 2) */
+    uint32_t oversample;  /* randomized SVD oversampling (default 16) */
+    uint32_t power_iters; /* randomized SVD power iterations (default 3) */
+    uint64_t seed;
+    int threads;          /* 0 = all cores */
+} hv_embed_opts;
+
+void embed_opts_default(hv_embed_opts *o);
+
+typedef struct hv_embedder {
+    const char *name; /* "tfidf-svd" */
+    int (*embed)(const struct hv_embedder *self, uint32_t n, hv_text_fn text, void *ud, const hv_embed_opts *o,
+                 float *out /* n * o->dims */, hv_progress *p, hv_err *e);
+} hv_embedder;
+
+/* The embedder called name, or NULL ("tfidf-svd" is the default). */
+const hv_embedder *embedder_find(const char *name);
+
+/* Write vectors as a NumPy .npy file (float32, shape (n, d), C order),
+ * atomically (temp file + rename). */
+int npy_write_f32(const char *path, const float *x, uint32_t n, uint32_t d, hv_err *e);
+/* Read a float32 (n, d) .npy file; *x is malloc'd. */
+int npy_read_f32(const char *path, float **x, uint32_t *n, uint32_t *d, hv_err *e);
+
+#endif

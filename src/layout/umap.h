@@ -1,0 +1,51 @@
+/* umap.h - UMAP (McInnes, Healy, Melville 2018) in C, staged like umappp:
+ * kNN graph -> fuzzy simplicial set -> initial layout -> SGD epochs.
+ *
+ * Defaults are the ones the original hf-viz used: n_neighbors = 30
+ * (the graph's k), min_dist = 0.3, spread = 1.5, cosine distances;
+ * n_epochs = 500 for n <= 10000, else 200 (as umap-learn).  a and b are
+ * fitted from min_dist and spread as umap-learn's find_ab_params does.
+ * threads = 1 with a fixed seed is deterministic; more threads run the SGD
+ * Hogwild-style (lock-free, results vary run to run, as umap-learn's
+ * parallel mode). */
+#ifndef HV_UMAP_H
+#define HV_UMAP_H
+
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/progress.h"
+#include "knn/knn.h"
+
+typedef enum hv_umap_init {
+    HV_UMAP_INIT_SPECTRAL = 0, /* eigenvectors of the graph Laplacian (falls back to PCA if it fails) */
+    HV_UMAP_INIT_PCA,          /* top principal components of the input vectors, scaled */
+    HV_UMAP_INIT_RANDOM
+} hv_umap_init;
+
+typedef struct hv_umap_opts {
+    uint32_t dims;        /* 2 or 3 (any >= 1 works) */
+    float min_dist;       /* 0.3 */
+    float spread;         /* 1.5 */
+    uint32_t n_epochs;    /* 0 = auto */
+    float learning_rate;  /* 1.0 */
+    uint32_t negative_sample_rate; /* 5 */
+    float repulsion_strength;      /* 1.0 */
+    float local_connectivity;      /* 1.0 */
+    hv_umap_init init;
+    uint64_t seed;
+    int threads;          /* 0 = all cores; 1 = deterministic */
+} hv_umap_opts;
+
+void umap_opts_default(hv_umap_opts *o);
+
+/* Lay out the graph's n points.  x (n x d, may be NULL unless init is PCA or
+ * spectral falls back to it) are the vectors the graph was built from.
+ * out: n * dims floats, row-major. */
+int umap_layout(const hv_knn *g, const float *x, uint32_t d, const hv_umap_opts *o, float *out, hv_progress *p,
+                hv_err *e);
+
+/* The a, b of the output curve 1 / (1 + a d^(2b)) for min_dist and spread. */
+void umap_find_ab(float spread, float min_dist, float *a, float *b);
+
+#endif
