@@ -162,6 +162,7 @@ int cardstore_close(hv_cardstore_writer *w, hv_err *e) {
 struct hv_cardstore {
     FILE *f;
     char *path;
+    uint64_t base; /* where the store starts in the file (a map embeds it) */
     blockinfo *blocks;
     uint64_t nblocks;
     entryinfo *entries;
@@ -184,16 +185,27 @@ void cardstore_close_reader(hv_cardstore *s) {
     free(s);
 }
 
-hv_cardstore *cardstore_open(const char *path, hv_err *e) {
+hv_cardstore *cardstore_open(const char *path, hv_err *e) { return cardstore_open_at(path, 0, UINT64_MAX, e); }
+
+hv_cardstore *cardstore_open_at(const char *path, uint64_t base, uint64_t size, hv_err *e) {
     hv_cardstore *s = calloc(1, sizeof *s);
     if (!s) { hv_errf(e, HV_ENOMEM, "out of memory"); return NULL; }
     s->cached_block = UINT32_MAX;
     s->path = strdup(path);
+    s->base = base;
     s->f = fopen(path, "rb");
     if (!s->f) { hv_errf(e, HV_EIO, "%s: cannot open: %s", path, strerror(errno)); goto fail; }
     unsigned char foot[40];
-    if (fseeko(s->f, 0, SEEK_END) || (s->file_size = (uint64_t)ftello(s->f)) < 48 ||
-        fseeko(s->f, -40, SEEK_END) || fread(foot, 1, 40, s->f) != 40 || memcmp(foot + 32, MAGIC, 8)) {
+    uint64_t end = 0;
+    if (fseeko(s->f, 0, SEEK_END) == 0) end = (uint64_t)ftello(s->f);
+    if (size == UINT64_MAX) size = end > base ? end - base : 0;
+    if (base > end || size > end - base) {
+        hv_errf(e, HV_EINPUT, "%s: card store out of the file's bounds", path);
+        goto fail;
+    }
+    s->file_size = size;
+    if (size < 48 || fseeko(s->f, (off_t)(base + size - 40), SEEK_SET) || fread(foot, 1, 40, s->f) != 40 ||
+        memcmp(foot + 32, MAGIC, 8)) {
         hv_errf(e, HV_EINPUT, "%s: not a card store (bad footer)", path);
         goto fail;
     }
@@ -210,7 +222,7 @@ hv_cardstore *cardstore_open(const char *path, hv_err *e) {
     s->entries = calloc(s->nentries ? s->nentries : 1, sizeof *s->entries);
     unsigned char *tab = malloc(body - blocks_off + 1);
     if (!s->blocks || !s->entries || !tab) { free(tab); hv_errf(e, HV_ENOMEM, "out of memory"); goto fail; }
-    if (fseeko(s->f, (off_t)blocks_off, SEEK_SET) || fread(tab, 1, body - blocks_off, s->f) != body - blocks_off) {
+    if (fseeko(s->f, (off_t)(base + blocks_off), SEEK_SET) || fread(tab, 1, body - blocks_off, s->f) != body - blocks_off) {
         free(tab);
         hv_errf(e, HV_EIO, "%s: read failed", path);
         goto fail;
@@ -253,7 +265,7 @@ int cardstore_get(hv_cardstore *s, uint32_t entry, hv_buf *out, hv_err *e) {
         hv_buf_clear(&s->raw);
         if (hv_buf_reserve(&s->cbuf, b->csize) || hv_buf_reserve(&s->raw, b->rawsize))
             return hv_errf(e, HV_ENOMEM, "out of memory");
-        if (fseeko(s->f, (off_t)b->off, SEEK_SET) || fread(s->cbuf.p, 1, b->csize, s->f) != b->csize)
+        if (fseeko(s->f, (off_t)(s->base + b->off), SEEK_SET) || fread(s->cbuf.p, 1, b->csize, s->f) != b->csize)
             return hv_errf(e, HV_EIO, "%s: read failed", s->path);
         size_t got = ZSTD_decompress(s->raw.p, b->rawsize, s->cbuf.p, b->csize);
         if (ZSTD_isError(got) || got != b->rawsize) {

@@ -33,6 +33,8 @@ int cardstore_close(hv_cardstore_writer *w, hv_err *e);
 void cardstore_abort(hv_cardstore_writer *w);
 
 hv_cardstore *cardstore_open(const char *path, hv_err *e);
+/* A store embedded in a larger file (a map) at [base, base + size). */
+hv_cardstore *cardstore_open_at(const char *path, uint64_t base, uint64_t size, hv_err *e);
 uint32_t cardstore_count(const hv_cardstore *s);
 /* Copy entry's text into out (cleared first). */
 int cardstore_get(hv_cardstore *s, uint32_t entry, hv_buf *out, hv_err *e);

@@ -17,13 +17,16 @@
 #include "core/timeparse.h"
 #include "ingest/load.h"
 #include "lineage/lineage.h"
+#include "mapfile/mapfile.h"
 
 static const char USAGE[] =
     "usage: hfviz info [OPTIONS] FILE|DIR...\n"
+    "       hfviz info [--json] MAP\n"
     "\n"
     "Read dataset files (Parquet, CSV, JSONL, Hub API JSON, model cards) into\n"
     "one catalog and print rows, duplicates, edges by relation, families,\n"
-    "depth and the top licenses, libraries, pipelines and languages.\n"
+    "depth and the top licenses, libraries, pipelines and languages.  Given a\n"
+    "map file (hfviz build), check every checksum and describe the map.\n"
     "\n"
     "  --json            machine-readable output\n"
     "  --top N           entries per top list (default 10, at most 1000)\n"
@@ -323,6 +326,7 @@ int cmd_info(int argc, char **argv) {
         fprintf(stderr, "hfviz info: no input files\n\n%s", USAGE);
         return 64;
     }
+    if (argc - optind == 1 && mapfile_sniff(argv[optind])) return cmd_info_map(argv[optind], o.json);
     hv_err e = {0, ""};
     hv_load ld;
     int rc = load_inputs(argv + optind, (size_t)(argc - optind), &o.ingest, o.cards_out, &ld, &e);

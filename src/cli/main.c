@@ -14,7 +14,10 @@ typedef struct command {
 } command;
 
 static const command COMMANDS[] = {
-    {"info", cmd_info, "read dataset files and print what they hold (rows, edges, families, facets)"},
+    {"build", cmd_build, "build a map: ingest, embed, kNN graph, UMAP 2D/3D, clusters -> one map file"},
+    {"info", cmd_info, "describe dataset files (rows, edges, families, facets) or a map file"},
+    {"embed", cmd_embed, "embed every model of the inputs and write the vectors (.npy)"},
+    {"export", cmd_export, "write a map as CSV / JSON lines, and its vectors as .npy"},
     {"synth", cmd_synth, "write synthetic modelbiome-shaped data of any size (CSV or Parquet)"},
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

@@ -37,6 +37,10 @@ typedef struct hv_knn_opts {
     uint32_t leaf_size;   /* RP-tree leaf size (0 = auto) */
     uint32_t max_iters;   /* NN-descent iterations (0 = auto) */
     float delta;          /* stop when fewer than delta*n*k updates happen (0 = 0.001) */
+    /* Added by the knn module: NN-descent samples at most this many new and
+     * this many old candidates per row and iteration (0 = auto); the local
+     * join costs O(max_candidates^2) per row, so this is the speed knob. */
+    uint32_t max_candidates;
 } hv_knn_opts;
 
 void knn_opts_default(hv_knn_opts *o);
@@ -47,7 +51,9 @@ int knn_nndescent(const float *x, uint32_t n, uint32_t d, const hv_knn_opts *o, 
 int knn_build(const float *x, uint32_t n, uint32_t d, const hv_knn_opts *o, hv_knn *out, hv_progress *p, hv_err *e);
 void knn_free(hv_knn *g);
 
-/* Mean fraction of the true k neighbours found (recall@k), over rows. */
+/* Mean fraction of the true k neighbours found (recall@k), over rows.
+ * Rows of truth without any neighbour are skipped; -1 when the two graphs
+ * differ in n. */
 double knn_recall(const hv_knn *approx, const hv_knn *truth);
 
 #endif
