@@ -80,6 +80,8 @@ int main(int argc, char **argv) {
     knn_opts_default(&ko);
     ko.k = 30;
     ko.threads = o.threads;
+    if (getenv("EXACT_MAX_N")) ko.exact_max_n = (uint32_t)atoi(getenv("EXACT_MAX_N"));
+    if (getenv("INIT")) o.init = (hv_umap_init)atoi(getenv("INIT"));
     hv_err e = {0};
     hv_knn g;
     double t0 = now();

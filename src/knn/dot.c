@@ -51,3 +51,17 @@ void knn_dots_block(const float *a, const float *b, size_t d, uint32_t m, float 
     for (; t + 4 <= m; t += 4) dot4(a, b + t * d, b + (t + 1) * d, b + (t + 2) * d, b + (t + 3) * d, d, out + t);
     for (; t < m; t++) out[t] = dot1(a, b + t * d, d);
 }
+
+/* The same with software prefetch a few rows ahead, for one pass over rows
+ * scattered through memory (RP-tree splits): there each row is a cache miss
+ * and the hardware prefetcher cannot guess the next address. */
+KNN_CLONES
+void knn_dots_rows_stream(const float *a, const float *x, size_t d, const uint32_t *rows, uint32_t m, float *out) {
+    enum { AHEAD = 8 };
+    uint32_t t = 0;
+    for (; t + 4 <= m; t += 4) {
+        for (uint32_t u = t + AHEAD; u < t + AHEAD + 4 && u < m; u++) knn_prefetch_row(x + rows[u] * d, d);
+        dot4(a, x + rows[t] * d, x + rows[t + 1] * d, x + rows[t + 2] * d, x + rows[t + 3] * d, d, out + t);
+    }
+    for (; t < m; t++) out[t] = dot1(a, x + rows[t] * d, d);
+}

@@ -81,10 +81,20 @@ static inline int knn_heap_push_unique(uint32_t *idx, float *dist, uint8_t *flag
     return 1;
 }
 
+/* Ask for a row's cache lines before they are needed: NN-descent reads
+ * rows in an order no hardware prefetcher can predict, and with millions of
+ * rows each one is otherwise a trip to DRAM. */
+static inline void knn_prefetch_row(const float *r, size_t d) {
+    for (size_t c = 0; c < d; c += 16) __builtin_prefetch(r + c);
+}
+
 /* out[t] = dot(a, x + rows[t]*d) for t < m.  Built in an AVX2+FMA and a
  * baseline clone, picked at load time: the default -O2 build targets plain
  * x86-64, and these dot products are most of NN-descent's arithmetic. */
 void knn_dots_rows(const float *a, const float *x, size_t d, const uint32_t *rows, uint32_t m, float *out);
+/* knn_dots_rows with software prefetch ahead: for a single pass over rows
+ * scattered through memory. */
+void knn_dots_rows_stream(const float *a, const float *x, size_t d, const uint32_t *rows, uint32_t m, float *out);
 /* out[t] = dot(a, b + t*d) for t < m (contiguous rows). */
 void knn_dots_block(const float *a, const float *b, size_t d, uint32_t m, float *out);
 

@@ -24,6 +24,8 @@
 #define SPECTRAL_OVERSAMPLE 4
 #define PCA_MAX_ROWS 65536
 
+static int pca_init(const float *x, uint32_t n, uint32_t d, uint32_t dims, int threads, float *out);
+
 /* Degree-normalisation: dinv = D^-1/2 (0 for isolated points) and the unit
  * trivial eigenvector u0 = D^1/2 1 / |D^1/2 1|. */
 static int degrees(const hv_umap_graph *gr, double *dinv, double *u0) {
@@ -154,13 +156,21 @@ static int rayleigh_ritz(const float *y, const float *z, uint32_t n, uint32_t m,
     return 0;
 }
 
-static int spectral_iterative(const hv_umap_graph *gr, uint32_t dims, uint64_t seed, const double *dinv,
-                              const double *u0, int threads, float *out) {
+static int spectral_iterative(const hv_umap_graph *gr, uint32_t dims, uint64_t seed, const float *x, uint32_t d,
+                              const double *dinv, const double *u0, int threads, float *out) {
     uint32_t n = gr->n, m = dims + SPECTRAL_OVERSAMPLE;
     if (m > n - 1) m = n - 1;
     float *y = malloc((size_t)n * m * sizeof *y), *z = malloc((size_t)n * m * sizeof *z);
     int rc = -1;
     if (!y || !z) goto done;
+    /* Started from the input's principal components when the vectors are
+     * at hand: the iteration then only has to smooth them over the graph,
+     * and the few steps we can afford keep PCA's global arrangement of the
+     * clusters instead of a random one. */
+    if (x && d >= m && pca_init(x, n, d, m, threads, y) == 0) {
+        for (uint32_t i = 0; i < n; i++)
+            if (!(dinv[i] > 0)) memset(y + (size_t)i * m, 0, m * sizeof *y);
+    } else
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (uint32_t i = 0; i < n; i++) {
         uint64_t s = umap_stream(seed, i, 0x5bec);
@@ -185,7 +195,8 @@ done:
     return rc;
 }
 
-int umap_spectral(const hv_umap_graph *gr, uint32_t dims, uint64_t seed, int threads, float *out) {
+int umap_spectral(const hv_umap_graph *gr, uint32_t dims, uint64_t seed, const float *x, uint32_t d, int threads,
+                  float *out) {
     uint32_t n = gr->n;
     if (n < dims + 2) return -1; /* not enough points for dims non-trivial vectors */
     if (gr->nnz < UMAP_PARALLEL_MIN_EDGES) threads = 1;
@@ -197,7 +208,7 @@ int umap_spectral(const hv_umap_graph *gr, uint32_t dims, uint64_t seed, int thr
     if (n <= SPECTRAL_DENSE_MAX)
         rc = spectral_dense(gr, dims, dinv, u0, out);
     else
-        rc = spectral_iterative(gr, dims, seed, dinv, u0, threads, out);
+        rc = spectral_iterative(gr, dims, seed, x, d, dinv, u0, threads, out);
     if (rc == 0) {
         double mx = 0;
         for (size_t t = 0; t < (size_t)n * dims; t++) {
@@ -268,7 +279,7 @@ int umap_init_layout(const hv_umap_graph *gr, const float *x, uint32_t d, const 
     hv_umap_init how = o->init;
     int ok = -1;
     if (how == HV_UMAP_INIT_SPECTRAL) {
-        ok = umap_spectral(gr, dims, o->seed, threads, out);
+        ok = umap_spectral(gr, dims, o->seed, x, d, threads, out);
         if (ok) how = HV_UMAP_INIT_PCA;
     }
     if (ok && how == HV_UMAP_INIT_PCA) {

@@ -43,8 +43,10 @@ int umap_init_layout(const hv_umap_graph *gr, const float *x, uint32_t d, const 
                      float *out, hv_umap_init *used, hv_err *e);
 
 /* The spectral part alone: n * dims eigenvector coordinates (unscaled).
+ * x (may be NULL) seeds the iterative solver with principal components.
  * Returns 0, or -1 when the eigen-solve did not give usable vectors. */
-int umap_spectral(const hv_umap_graph *gr, uint32_t dims, uint64_t seed, int threads, float *out);
+int umap_spectral(const hv_umap_graph *gr, uint32_t dims, uint64_t seed, const float *x, uint32_t d, int threads,
+                  float *out);
 
 /* SGD epochs over gr (weights are read, not changed). */
 int umap_optimize(const hv_umap_graph *gr, const hv_umap_opts *o, uint32_t n_epochs, float a, float b,
