@@ -10,7 +10,19 @@
  * for small n and as ground truth in tests and benchmarks.
  * knn_nndescent: approximate all-neighbours NN-descent (Dong et al. 2011)
  * started from random-projection-tree leaves, OpenMP-parallel.
- * knn_build: exact when n <= opts->exact_max_n, else NN-descent. */
+ * knn_build: exact when n <= opts->exact_max_n, else NN-descent.
+ *
+ * Notes added with the implementation (src/knn/):
+ * - Non-finite input values are rejected with HV_EINPUT; k must be 1..4096,
+ *   d 1..65536.  On error *out is zeroed (knn_free on it is harmless).
+ * - knn_nndescent hands small inputs (n <= 4(k+1) or n <= 2*leaf_size) to
+ *   knn_exact.  Defaults: leaf_size max(30, k+1), n_trees 4 + n^0.25/4
+ *   capped at 8, max_iters max(5, log2 n), max_candidates min(k, 60).
+ * - NN-descent works on a copy of the vectors in RP-tree order (for cache
+ *   locality), so it needs about n*(4d + 8k + 8*max_candidates + k + 20)
+ *   bytes besides the input: ~1.6 GiB for 1.86M x 96, k=30.
+ * - threads=1 with a fixed seed gives a bit-identical graph on a given
+ *   machine (the distance kernel picks AVX2+FMA or SSE2 at load time). */
 #ifndef HV_KNN_H
 #define HV_KNN_H
 

@@ -24,7 +24,6 @@
  * are counter-based (seed, purpose, row, position).  With threads=1 the
  * whole run is deterministic; with more, the order in which pushes land can
  * differ and so can ties among equal distances. */
-#include <stdio.h> /* TRACE */
 #include <stdlib.h>
 #include <string.h>
 
@@ -460,26 +459,20 @@ int knn_nndescent(const float *x, uint32_t n, uint32_t d, const hv_knn_opts *o, 
     for (uint32_t i = 0; i < n; i++) s.worst[i] = INFINITY;
 
     uint32_t total_steps = n_trees + max_iters;
-    double T0 = omp_get_wtime();
     order = locality_order(&s, leaf_size);
     xp = malloc((size_t)n * d * sizeof *xp);
     if (!order || !xp) goto nomem;
 #pragma omp parallel for num_threads(s.nt) schedule(static)
     for (uint32_t i = 0; i < n; i++) memcpy(xp + (size_t)i * d, x + (size_t)order[i] * d, d * sizeof *xp);
     s.x = xp;
-    if (getenv("KNN_TRACE")) fprintf(stderr, "order+gather %.2fs\n", omp_get_wtime() - T0);
     if (build_forest(&s, n_trees, leaf_size, p, total_steps) != 0) goto nomem;
     fill_random(&s);
-    if (getenv("KNN_TRACE")) fprintf(stderr, "forest %u trees leaf %u: %.2fs\n", n_trees, leaf_size, omp_get_wtime() - T0);
 
     double stop_below = (double)delta * n * k;
     for (uint32_t it = 0; it < max_iters; it++) {
-        double T1 = omp_get_wtime();
         build_candidates(&s, it);
-        double T2 = omp_get_wtime();
         int failed = 0;
         uint64_t updates = local_join(&s, &failed);
-        if (getenv("KNN_TRACE")) fprintf(stderr, "iter %u: cand %.2fs join %.2fs updates %llu\n", it, T2 - T1, omp_get_wtime() - T2, (unsigned long long)updates);
         if (failed) goto nomem;
         progress_update(p, n_trees + it + 1, total_steps);
         if ((double)updates < stop_below) break;

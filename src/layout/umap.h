@@ -18,7 +18,8 @@
 #include "knn/knn.h"
 
 typedef enum hv_umap_init {
-    HV_UMAP_INIT_SPECTRAL = 0, /* eigenvectors of the graph Laplacian (falls back to PCA if it fails) */
+    HV_UMAP_INIT_SPECTRAL = 0, /* eigenvectors of the graph Laplacian (falls back to PCA if it fails;
+                                  above 250k points PCA when the vectors are given: see umap_init.c) */
     HV_UMAP_INIT_PCA,          /* top principal components of the input vectors, scaled */
     HV_UMAP_INIT_RANDOM
 } hv_umap_init;

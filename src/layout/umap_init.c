@@ -278,6 +278,13 @@ int umap_init_layout(const hv_umap_graph *gr, const float *x, uint32_t d, const 
     size_t nd = (size_t)n * dims;
     hv_umap_init how = o->init;
     int ok = -1;
+    /* The spectral solver's passes over the graph read neighbours in random
+     * order; past a few hundred thousand points they take minutes (41
+     * passes over ~80M edges at 1.86M points), while PCA of the vectors the
+     * graph came from takes seconds and lays out as well here (50k:
+     * trustworthiness 0.9465 from PCA vs 0.9457 spectral).  So large inputs
+     * start from PCA when the vectors are at hand. */
+    if (how == HV_UMAP_INIT_SPECTRAL && x && n > UMAP_SPECTRAL_MAX_N) how = HV_UMAP_INIT_PCA;
     if (how == HV_UMAP_INIT_SPECTRAL) {
         ok = umap_spectral(gr, dims, o->seed, x, d, threads, out);
         if (ok) how = HV_UMAP_INIT_PCA;

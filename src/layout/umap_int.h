@@ -11,6 +11,10 @@
 
 #include "layout/umap.h"
 
+/* Above this many points the default spectral init gives way to PCA of the
+ * input vectors (see umap_init_layout). */
+#define UMAP_SPECTRAL_MAX_N 250000u
+
 /* The symmetric fuzzy graph in CSR form, rows in point order, columns
  * ascending within a row.  Both directions of every undirected edge are
  * stored, as umap-learn's COO graph holds them: the SGD visits each

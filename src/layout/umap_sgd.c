@@ -9,7 +9,15 @@
  * its own random stream, so the random numbers do not depend on the thread
  * count.  One thread is therefore fully deterministic; several threads run
  * Hogwild (unsynchronised writes, as umap-learn's parallel mode), where
- * only the interleaving of updates differs between runs. */
+ * only the interleaving of updates differs between runs.
+ *
+ * Layout of this file: the block kernel (the #else part at the end) is
+ * included into this file twice, once per vector width (SGD_W 4: SSE2 /
+ * NEON; SGD_W 8: AVX2 + FMA, chosen at run time by CPU feature), so both
+ * share one source.  The AVX2 kernel fuses multiply-adds, so its layouts
+ * differ in the last bits from the SSE2 one's; each is deterministic at one
+ * thread.  HV_UMAP_NO_AVX2=1 in the environment forces the SSE2 kernel. */
+#ifndef SGD_KERNEL_BODY
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,134 +75,87 @@ static inline float clip(float v) {
     return v;
 }
 
-/* Four lanes of the same maths for the negative samples (GCC vector
- * extensions: SSE2 on baseline x86-64, NEON on arm64). */
-typedef float v4f __attribute__((vector_size(16)));
-typedef int32_t v4i __attribute__((vector_size(16)));
-typedef uint32_t v4u __attribute__((vector_size(16)));
-
-static inline v4f v_sel(v4i m, v4f a, v4f b) { return (v4f)(((v4i)a & m) | ((v4i)b & ~m)); }
-static inline v4f v_splat(float x) { return (v4f){x, x, x, x}; }
-
-static inline v4f v_pow(v4f x, float y) {
-    x = v_sel(x < v_splat(1.17549435e-38f), v_splat(1.17549435e-38f), x);
-    v4u u = (v4u)x;
-    v4f ex = __builtin_convertvector((v4i)((u >> 23) & 255u) - 127, v4f);
-    v4f t = (v4f)((u & 0x7fffffu) | 0x3f800000u) - 1.5f;
-    v4f l2 = ex + (0.58495428f +
-                   t * (0.96181478f + t * (-0.31991936f + t * (0.14184874f + t * (-0.07915037f + t * 0.04342891f)))));
-    v4f z = l2 * y;
-    z = v_sel(z < v_splat(-126.0f), v_splat(-126.0f), z);
-    z = v_sel(z > v_splat(126.0f), v_splat(126.0f), z);
-    v4i ri = __builtin_convertvector(z + 128.5f, v4i) - 128;
-    v4f f = z - __builtin_convertvector(ri, v4f);
-    v4f p = 1.0000001f +
-            f * (0.69314720f + f * (0.24022212f + f * (0.05550341f + f * (0.00967077f + f * 0.00133953f))));
-    return p * (v4f)((ri + 127) << 23);
-}
-
-static inline v4f v_clip(v4f v) {
-    v = v_sel(v > v_splat(GRAD_CLIP), v_splat(GRAD_CLIP), v);
-    return v_sel(v < v_splat(-GRAD_CLIP), v_splat(-GRAD_CLIP), v);
-}
+/* The per-edge sampling state the epochs read together, one cache line
+ * per four edges: precomputed once so the per-sample path divides only in
+ * the gradient itself (umap-learn divides maxw / w and by eps_neg every
+ * sampling; the reciprocal product can round an n_neg the other way when
+ * (epoch - next_neg) / eps_neg lands within an ulp of an integer, which
+ * only shifts one negative sample by one epoch). */
+typedef struct sgd_edge {
+    uint32_t col;
+    float next_neg;
+    float eps;      /* maxw / w: epochs between samplings */
+    float ieps_neg; /* nsr / eps: negative samples per epoch */
+} sgd_edge;
 
 typedef struct sgd_ctx {
     const hv_umap_graph *gr;
     float *emb;
-    float *next, *next_neg;
-    float a, b, bm1, gamma, maxw, nsr;
+    float *next;    /* separate from sgd_edge: the due-scan reads every edge every epoch */
+    sgd_edge *edge;
+    float a, b, bm1, gamma, nsr;
     uint64_t seed;
 } sgd_ctx;
 
-/* One block of rows for one epoch.  Inlined per dims so the inner loops over
- * coordinates unroll for 2 and 3. */
-static inline __attribute__((always_inline)) void sgd_block(const sgd_ctx *c, uint32_t r0, uint32_t r1,
-                                                           uint32_t epoch, float alpha, const uint32_t dims) {
-    const hv_umap_graph *gr = c->gr;
-    const uint32_t n = gr->n;
-    const float a = c->a, b = c->b, bm1 = c->bm1, fe = (float)epoch;
-    uint64_t rng = umap_stream(c->seed, epoch, r0 / SGD_BLOCK_ROWS);
-    float *emb = c->emb;
-    /* negative samples are drawn one ahead so the random row is already on
-     * its way from memory when it is needed (at 1.86M points the layout is
-     * far bigger than L2) */
-    uint32_t pend = (uint32_t)(((umap_next(&rng) >> 32) * (uint64_t)n) >> 32);
-    for (uint32_t i = r0; i < r1; i++) {
-        float *cur = emb + (size_t)i * dims;
-        for (size_t e = gr->rowptr[i]; e < gr->rowptr[i + 1]; e++) {
-            if (c->next[e] > fe) continue;
-            uint32_t j = gr->col[e];
-            if (e + 4 < gr->rowptr[i + 1]) __builtin_prefetch(emb + (size_t)gr->col[e + 4] * dims);
-            float *oth = emb + (size_t)j * dims;
-            float d2 = 0;
-            for (uint32_t t = 0; t < dims; t++) {
-                float df = cur[t] - oth[t];
-                d2 += df * df;
-            }
-            if (d2 > 0) {
-                float pw = fast_pow(d2, bm1); /* d^(2(b-1)); d^2b = d2 * pw */
-                float gc = -2 * a * b * pw / (a * d2 * pw + 1);
-                for (uint32_t t = 0; t < dims; t++) {
-                    float g = clip(gc * (cur[t] - oth[t])) * alpha;
-                    cur[t] += g;
-                    oth[t] -= g;
-                }
-            }
-            float eps = c->maxw / gr->w[e];
-            c->next[e] += eps;
-            if (c->nsr <= 0) continue;
-            float eps_neg = eps / c->nsr;
-            int n_neg = (int)((fe - c->next_neg[e]) / eps_neg);
-            /* The repulsions of one sampling all see cur as it is after the
-             * attraction and are summed before cur moves: each is still
-             * clipped on its own, but the evaluations no longer wait on
-             * each other, which lets the CPU overlap them (umap-learn moves
-             * cur after each one; the difference is second order in alpha). */
-            float acc[dims];
-            for (uint32_t t = 0; t < dims; t++) acc[t] = 0;
-            for (int q0 = 0; q0 < n_neg; q0 += 4) {
-                uint32_t ks[4];
-                v4i valid = {0, 0, 0, 0}, self = {0, 0, 0, 0};
-                for (int l = 0; l < 4; l++) {
-                    ks[l] = i;
-                    if (q0 + l >= n_neg) continue;
-                    ks[l] = pend;
-                    pend = (uint32_t)(((umap_next(&rng) >> 32) * (uint64_t)n) >> 32);
-                    __builtin_prefetch(emb + (size_t)pend * dims);
-                    valid[l] = -1;
-                    self[l] = ks[l] == i ? -1 : 0;
-                }
-                v4f df[dims], nd2 = v_splat(0);
-                for (uint32_t t = 0; t < dims; t++) {
-                    v4f nt = {emb[(size_t)ks[0] * dims + t], emb[(size_t)ks[1] * dims + t],
-                              emb[(size_t)ks[2] * dims + t], emb[(size_t)ks[3] * dims + t]};
-                    df[t] = cur[t] - nt;
-                    nd2 += df[t] * df[t];
-                }
-                v4f pw = v_pow(nd2, bm1);
-                v4f gc = (2 * c->gamma * b) / ((0.001f + nd2) * (a * nd2 * pw + 1));
-                v4i pos = nd2 > v_splat(0);
-                /* coincident points: umap-learn pushes by the clip value
-                 * (unless the sample is the point itself) */
-                v4i push = ~pos & ~self & valid;
-                pos &= valid;
-                for (uint32_t t = 0; t < dims; t++) {
-                    v4f g = v_sel(pos, v_clip(gc * df[t]), v_sel(push, v_splat(GRAD_CLIP), v_splat(0)));
-                    acc[t] += (g[0] + g[1]) + (g[2] + g[3]);
-                }
-            }
-            for (uint32_t t = 0; t < dims; t++) cur[t] += acc[t] * alpha;
-            if (n_neg > 0) c->next_neg[e] += (float)n_neg * eps_neg;
-        }
+/* Random negative samples are drawn RING ahead and prefetched when drawn:
+ * at 1.86M points the layout is far bigger than L2, and a draw-to-use
+ * distance of a few edges hides the memory latency.  Each 64-bit draw gives
+ * two indices (32 random bits each suffice for n < 2^32). */
+#define RING 16u
+
+typedef struct neg_ring {
+    uint64_t rng, spare;
+    int have_spare;
+    uint32_t pos;
+    uint32_t k[RING];
+} neg_ring;
+
+static inline uint32_t ring_draw(neg_ring *r, uint32_t n) {
+    uint32_t bits;
+    if (r->have_spare) {
+        bits = (uint32_t)r->spare;
+        r->have_spare = 0;
+    } else {
+        r->spare = umap_next(&r->rng);
+        bits = (uint32_t)(r->spare >> 32);
+        r->have_spare = 1;
     }
+    return (uint32_t)(((uint64_t)bits * n) >> 32);
 }
 
-static void sgd_block_any(const sgd_ctx *c, uint32_t r0, uint32_t r1, uint32_t epoch, float alpha, uint32_t dims) {
-    switch (dims) {
-    case 2: sgd_block(c, r0, r1, epoch, alpha, 2); break;
-    case 3: sgd_block(c, r0, r1, epoch, alpha, 3); break;
-    default: sgd_block(c, r0, r1, epoch, alpha, dims); break;
-    }
+/* SGD_W lanes of negative samples per vector: the kernel below is compiled
+ * twice, with SSE2 (4 lanes, baseline x86-64; NEON on arm64) and, on x86-64,
+ * with AVX2 + FMA (8 lanes) picked at run time.  With the default
+ * negative_sample_rate 5, one 8-lane pass covers a sampling's negatives where
+ * the 4-lane one needs two passes, the second three-quarters empty. */
+#define SGD_KERNEL_BODY
+#define SGD_W 4
+#define SGD_SUF(x) x##_w4
+#include "layout/umap_sgd.c"
+#undef SGD_W
+#undef SGD_SUF
+#if defined(__x86_64__) && defined(__GNUC__)
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#define SGD_W 8
+#define SGD_SUF(x) x##_w8
+#include "layout/umap_sgd.c"
+#undef SGD_W
+#undef SGD_SUF
+#pragma GCC pop_options
+#define SGD_HAVE_W8 1
+#endif
+#undef SGD_KERNEL_BODY
+
+typedef void (*sgd_block_fn)(const sgd_ctx *, uint32_t, uint32_t, uint32_t, float, uint32_t);
+
+static sgd_block_fn pick_kernel(void) {
+#ifdef SGD_HAVE_W8
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && !getenv("HV_UMAP_NO_AVX2"))
+        return sgd_block_any_w8;
+#endif
+    return sgd_block_any_w4;
 }
 
 int umap_optimize(const hv_umap_graph *gr, const hv_umap_opts *o, uint32_t n_epochs, float a, float b,
@@ -207,19 +168,23 @@ int umap_optimize(const hv_umap_graph *gr, const hv_umap_opts *o, uint32_t n_epo
         return 0;
     }
     sgd_ctx c = {.gr = gr, .emb = emb, .a = a, .b = b, .bm1 = b - 1, .gamma = o->repulsion_strength,
-                 .maxw = maxw, .seed = o->seed};
+                 .seed = o->seed};
     c.nsr = (float)o->negative_sample_rate; /* 0: no negative samples at all */
     c.next = malloc(nnz * sizeof *c.next);
-    c.next_neg = malloc(nnz * sizeof *c.next_neg);
-    if (!c.next || !c.next_neg) {
-        free(c.next), free(c.next_neg);
+    c.edge = malloc(nnz * sizeof *c.edge);
+    if (!c.next || !c.edge) {
+        free(c.next), free(c.edge);
         return hv_errf(e, HV_ENOMEM, "umap: out of memory for %zu edges' sampling state", nnz);
     }
     for (size_t t = 0; t < nnz; t++) {
         float eps = maxw / gr->w[t];
         c.next[t] = eps;
-        c.next_neg[t] = c.nsr > 0 ? eps / c.nsr : 0;
+        c.edge[t].col = gr->col[t];
+        c.edge[t].eps = eps;
+        c.edge[t].next_neg = c.nsr > 0 ? eps / c.nsr : 0;
+        c.edge[t].ieps_neg = c.nsr / eps;
     }
+    sgd_block_fn block = pick_kernel();
     uint32_t n = gr->n, dims = o->dims;
     uint32_t nblocks = (n + SGD_BLOCK_ROWS - 1) / SGD_BLOCK_ROWS;
     for (uint32_t ep = 0; ep < n_epochs; ep++) {
@@ -227,17 +192,181 @@ int umap_optimize(const hv_umap_graph *gr, const hv_umap_opts *o, uint32_t n_epo
         if (threads <= 1) {
             for (uint32_t bl = 0; bl < nblocks; bl++) {
                 uint32_t r0 = bl * SGD_BLOCK_ROWS, r1 = r0 + SGD_BLOCK_ROWS < n ? r0 + SGD_BLOCK_ROWS : n;
-                sgd_block_any(&c, r0, r1, ep, alpha, dims);
+                block(&c, r0, r1, ep, alpha, dims);
             }
         } else {
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 4)
             for (uint32_t bl = 0; bl < nblocks; bl++) {
                 uint32_t r0 = bl * SGD_BLOCK_ROWS, r1 = r0 + SGD_BLOCK_ROWS < n ? r0 + SGD_BLOCK_ROWS : n;
-                sgd_block_any(&c, r0, r1, ep, alpha, dims);
+                block(&c, r0, r1, ep, alpha, dims);
             }
         }
         progress_update(p, ep + 1, n_epochs);
     }
-    free(c.next), free(c.next_neg);
+    free(c.next), free(c.edge);
     return 0;
 }
+
+#else /* SGD_KERNEL_BODY: the block kernel for SGD_W lanes, included twice above */
+
+typedef float SGD_SUF(vf) __attribute__((vector_size(4 * SGD_W)));
+typedef int32_t SGD_SUF(vi) __attribute__((vector_size(4 * SGD_W)));
+typedef uint32_t SGD_SUF(vu) __attribute__((vector_size(4 * SGD_W)));
+#define VF SGD_SUF(vf)
+#define VI SGD_SUF(vi)
+#define VU SGD_SUF(vu)
+
+static inline VF SGD_SUF(v_sel)(VI m, VF a, VF b) { return (VF)(((VI)a & m) | ((VI)b & ~m)); }
+static inline VF SGD_SUF(v_splat)(float x) { return (VF){0} + x; }
+
+/* fast_pow's maths, lane-wise */
+static inline VF SGD_SUF(v_pow)(VF x, float y) {
+    x = SGD_SUF(v_sel)(x < SGD_SUF(v_splat)(1.17549435e-38f), SGD_SUF(v_splat)(1.17549435e-38f), x);
+    VU u = (VU)x;
+    VF ex = __builtin_convertvector((VI)((u >> 23) & 255u) - 127, VF);
+    VF t = (VF)((u & 0x7fffffu) | 0x3f800000u) - 1.5f;
+    VF l2 = ex + (0.58495428f +
+                  t * (0.96181478f + t * (-0.31991936f + t * (0.14184874f + t * (-0.07915037f + t * 0.04342891f)))));
+    VF z = l2 * y;
+    z = SGD_SUF(v_sel)(z < SGD_SUF(v_splat)(-126.0f), SGD_SUF(v_splat)(-126.0f), z);
+    z = SGD_SUF(v_sel)(z > SGD_SUF(v_splat)(126.0f), SGD_SUF(v_splat)(126.0f), z);
+    VI ri = __builtin_convertvector(z + 128.5f, VI) - 128;
+    VF f = z - __builtin_convertvector(ri, VF);
+    VF p = 1.0000001f +
+           f * (0.69314720f + f * (0.24022212f + f * (0.05550341f + f * (0.00967077f + f * 0.00133953f))));
+    return p * (VF)((ri + 127) << 23);
+}
+
+static inline VF SGD_SUF(v_clip)(VF v) {
+    v = SGD_SUF(v_sel)(v > SGD_SUF(v_splat)(GRAD_CLIP), SGD_SUF(v_splat)(GRAD_CLIP), v);
+    return SGD_SUF(v_sel)(v < SGD_SUF(v_splat)(-GRAD_CLIP), SGD_SUF(v_splat)(-GRAD_CLIP), v);
+}
+
+/* Due edges per chunk of a row, compacted without branches: with most
+ * edges due only every few epochs, a branch per edge mispredicts often. */
+#define DUE_CHUNK 64u
+
+/* One block of rows for one epoch.  Inlined per dims so the inner loops over
+ * coordinates unroll for 2 and 3. */
+static inline __attribute__((always_inline)) void SGD_SUF(sgd_block)(const sgd_ctx *c, uint32_t r0, uint32_t r1,
+                                                                    uint32_t epoch, float alpha,
+                                                                    const uint32_t dims) {
+    const hv_umap_graph *gr = c->gr;
+    const uint32_t n = gr->n;
+    const float a = c->a, bm1 = c->bm1, fe = (float)epoch;
+    const float gpos = -2 * a * c->b, gneg = 2 * c->gamma * c->b, inv_nsr = c->nsr > 0 ? 1 / c->nsr : 0;
+    float *emb = c->emb, *next = c->next;
+    sgd_edge *edge = c->edge;
+    neg_ring ring = {.rng = umap_stream(c->seed, epoch, r0 / SGD_BLOCK_ROWS)};
+    if (c->nsr > 0)
+        for (uint32_t q = 0; q < RING; q++) {
+            ring.k[q] = ring_draw(&ring, n);
+            __builtin_prefetch(emb + (size_t)ring.k[q] * dims);
+        }
+    uint32_t due[DUE_CHUNK];
+    for (uint32_t i = r0; i < r1; i++) {
+        float *cur = emb + (size_t)i * dims;
+        const size_t row_end = gr->rowptr[i + 1];
+        for (size_t e0 = gr->rowptr[i]; e0 < row_end; e0 += DUE_CHUNK) {
+            uint32_t m = 0, cnt = row_end - e0 < DUE_CHUNK ? (uint32_t)(row_end - e0) : DUE_CHUNK;
+            for (uint32_t q = 0; q < cnt; q++) {
+                due[m] = q;
+                m += next[e0 + q] <= fe;
+            }
+            for (uint32_t s = 0; s < m; s++) {
+                size_t e = e0 + due[s];
+                sgd_edge *ed = &edge[e];
+                if (s + 3 < m) __builtin_prefetch(emb + (size_t)edge[e0 + due[s + 3]].col * dims);
+                float *oth = emb + (size_t)ed->col * dims;
+                float d2 = 0;
+                for (uint32_t t = 0; t < dims; t++) {
+                    float df = cur[t] - oth[t];
+                    d2 += df * df;
+                }
+                if (d2 > 0) {
+                    float pw = fast_pow(d2, bm1); /* d^(2(b-1)); d^2b = d2 * pw */
+                    float gc = gpos * pw / (a * d2 * pw + 1);
+                    for (uint32_t t = 0; t < dims; t++) {
+                        float g = clip(gc * (cur[t] - oth[t])) * alpha;
+                        cur[t] += g;
+                        oth[t] -= g;
+                    }
+                }
+                next[e] += ed->eps;
+                if (c->nsr <= 0) continue;
+                int n_neg = (int)((fe - ed->next_neg) * ed->ieps_neg);
+                if (n_neg <= 0) continue;
+                /* The repulsions of one sampling all see cur as it is after the
+                 * attraction and are summed before cur moves: each is still
+                 * clipped on its own, but the evaluations no longer wait on
+                 * each other, which lets the CPU overlap them (umap-learn moves
+                 * cur after each one; the difference is second order in alpha). */
+                float acc[dims];
+                for (uint32_t t = 0; t < dims; t++) acc[t] = 0;
+                for (int q0 = 0; q0 < n_neg; q0 += SGD_W) {
+                    uint32_t ks[SGD_W];
+                    VI valid = {0}, self = {0};
+#pragma GCC unroll 8
+                    for (int l = 0; l < SGD_W; l++) {
+                        ks[l] = i;
+                        if (q0 + l >= n_neg) continue;
+                        ks[l] = ring.k[ring.pos];
+                        ring.k[ring.pos] = ring_draw(&ring, n);
+                        __builtin_prefetch(emb + (size_t)ring.k[ring.pos] * dims);
+                        ring.pos = (ring.pos + 1) & (RING - 1);
+                        valid[l] = -1;
+                        self[l] = ks[l] == i ? -1 : 0;
+                    }
+                    VF df[dims], nd2 = SGD_SUF(v_splat)(0);
+#pragma GCC unroll 4
+                    for (uint32_t t = 0; t < dims; t++) {
+                        /* one initialiser, not lane stores: those go through
+                         * the stack and stall on store forwarding */
+#define NT(l) emb[(size_t)ks[l] * dims + t]
+#if SGD_W == 8
+                        VF nt = {NT(0), NT(1), NT(2), NT(3), NT(4), NT(5), NT(6), NT(7)};
+#else
+                        VF nt = {NT(0), NT(1), NT(2), NT(3)};
+#endif
+#undef NT
+                        df[t] = cur[t] - nt;
+                        nd2 += df[t] * df[t];
+                    }
+                    VF pw = SGD_SUF(v_pow)(nd2, bm1);
+                    VF gc = gneg / ((0.001f + nd2) * (a * nd2 * pw + 1));
+                    VI pos = nd2 > SGD_SUF(v_splat)(0);
+                    /* coincident points: umap-learn pushes by the clip value
+                     * (unless the sample is the point itself) */
+                    VI push = ~pos & ~self & valid;
+                    pos &= valid;
+#pragma GCC unroll 4
+                    for (uint32_t t = 0; t < dims; t++) {
+                        VF g = SGD_SUF(v_sel)(pos, SGD_SUF(v_clip)(gc * df[t]),
+                                              SGD_SUF(v_sel)(push, SGD_SUF(v_splat)(GRAD_CLIP),
+                                                             SGD_SUF(v_splat)(0)));
+                        float sum = 0;
+#pragma GCC unroll 8
+                        for (int l = 0; l < SGD_W; l++) sum += g[l];
+                        acc[t] += sum;
+                    }
+                }
+                for (uint32_t t = 0; t < dims; t++) cur[t] += acc[t] * alpha;
+                ed->next_neg += (float)n_neg * ed->eps * inv_nsr;
+            }
+        }
+    }
+}
+
+static void SGD_SUF(sgd_block_any)(const sgd_ctx *c, uint32_t r0, uint32_t r1, uint32_t epoch, float alpha,
+                                   uint32_t dims) {
+    switch (dims) {
+    case 2: SGD_SUF(sgd_block)(c, r0, r1, epoch, alpha, 2); break;
+    case 3: SGD_SUF(sgd_block)(c, r0, r1, epoch, alpha, 3); break;
+    default: SGD_SUF(sgd_block)(c, r0, r1, epoch, alpha, dims); break;
+    }
+}
+
+#undef VF
+#undef VI
+#undef VU
+#endif /* SGD_KERNEL_BODY */

@@ -294,6 +294,28 @@ Test(umap_layout, trustworthiness_above_0_9) {
     free_knn(&g), free(x), free(y);
 }
 
+/* The SGD has a 4-lane (SSE2) and an 8-lane (AVX2) kernel picked by CPU;
+ * the fallback must lay out as well as the one this machine picks. */
+Test(umap_layout, sse2_kernel_trustworthiness) {
+    enum { N = 500, D = 16 };
+    uint32_t lab[N];
+    float *x = blobs(N, D, 8, 0.35, lab, 9);
+    hv_knn g = brute_knn(x, N, D, 15);
+    hv_umap_opts o = test_opts(3);
+    float *y = malloc((size_t)N * 3 * sizeof *y), *y2 = malloc((size_t)N * 3 * sizeof *y2);
+    cr_assert_eq(setenv("HV_UMAP_NO_AVX2", "1", 1), 0);
+    int rc = umap_layout(&g, x, D, &o, y, NULL, NULL);
+    int rc2 = umap_layout(&g, x, D, &o, y2, NULL, NULL);
+    unsetenv("HV_UMAP_NO_AVX2");
+    cr_assert_eq(rc, 0);
+    cr_assert_eq(rc2, 0);
+    cr_assert_eq(memcmp(y, y2, (size_t)N * 3 * sizeof *y), 0);
+    assert_finite(y, (size_t)N * 3);
+    double tw = trustworthiness(x, D, y, 3, N, 10);
+    cr_assert_gt(tw, 0.9, "trustworthiness %f", tw);
+    free_knn(&g), free(x), free(y), free(y2);
+}
+
 Test(umap_layout, one_thread_is_bit_identical) {
     enum { N = 1200, D = 16 };
     uint32_t lab[N];
