@@ -306,7 +306,6 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
     char path[4300];
     cache_path(path, sizeof path, o->out, "embed", key, "npy");
     t0 = now();
-    progress_stage(s->p, "embed");
     uint32_t vn = 0, vd = 0;
     bool hit = o->cache && access(path, R_OK) == 0 && npy_read_f32(path, &s->vectors, &vn, &vd, e) == HV_OK;
     if (hit && (vn != n || vd != o->embed_dims)) {
@@ -333,7 +332,7 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
         if (o->cache && (rc = npy_write_f32(path, s->vectors, n, eo.dims, e))) return rc;
     }
     snprintf(detail, sizeof detail, "%u x %u%s", n, o->embed_dims, hit ? " (cached)" : "");
-    progress_done(s->p, detail);
+    progress_note(s->p, "embed", now() - t0, detail); /* the embedder timed its own sub-stages */
     stage_time(s, "embed", t0);
 
     /* 4. kNN graph (cached) */

@@ -81,3 +81,11 @@ void progress_done(hv_progress *p, const char *detail) {
             detail ? detail : "");
     pthread_mutex_unlock(&p->lock);
 }
+
+void progress_note(hv_progress *p, const char *name, double seconds, const char *detail) {
+    if (!p) return;
+    pthread_mutex_lock(&p->lock);
+    if (p->tty) fprintf(stderr, "\r\033[K");
+    fprintf(stderr, "stage %-10s %7.2f s%s%s\n", name, seconds, detail && *detail ? "  " : "", detail ? detail : "");
+    pthread_mutex_unlock(&p->lock);
+}

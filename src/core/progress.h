@@ -21,4 +21,8 @@ void progress_update(hv_progress *p, uint64_t done, uint64_t total);
 /* End the stage: prints "stage NAME: 12.3 s" (always, also without a TTY). */
 void progress_done(hv_progress *p, const char *detail);
 
+/* Print a timing line for a stage timed by the caller (one whose work
+ * reported its own sub-stages): "stage NAME: 12.3 s  detail". */
+void progress_note(hv_progress *p, const char *name, double seconds, const char *detail);
+
 #endif
