@@ -21,6 +21,7 @@
 #include "catalog/cardstore.h"
 #include "cli/commands.h"
 #include "cluster/kmeans.h"
+#include "core/atomicfile.h"
 #include "core/progress.h"
 #include "core/strpool.h"
 #include "embed/embed.h"
@@ -107,19 +108,13 @@ static void cache_path(char *out, size_t cap, const char *map, const char *stage
 }
 
 static int knn_cache_write(const char *path, const hv_knn *g, hv_err *e) {
-    char tmp[4400];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) return hv_errf(e, HV_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+    hv_atomic a;
+    int rc = atomic_open(&a, path, "wb", e);
+    if (rc) return rc;
     uint32_t hdr[4] = {0x314E4B48u /* "HKN1" */, g->n, g->k, 0};
     size_t m = (size_t)g->n * g->k;
-    bool ok = fwrite(hdr, 4, 4, f) == 4 && fwrite(g->idx, 4, m, f) == m && fwrite(g->dist, 4, m, f) == m;
-    ok = (fclose(f) == 0) && ok;
-    if (!ok || rename(tmp, path)) {
-        unlink(tmp);
-        return hv_errf(e, HV_EIO, "%s: cannot write the kNN cache", path);
-    }
-    return HV_OK;
+    bool ok = fwrite(hdr, 4, 4, a.f) == 4 && fwrite(g->idx, 4, m, a.f) == m && fwrite(g->dist, 4, m, a.f) == m;
+    return atomic_commit(&a, ok, e);
 }
 
 /* 1 when a usable cache entry was read, 0 when absent or unusable. */

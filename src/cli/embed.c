@@ -16,6 +16,7 @@
 
 #include "catalog/cardstore.h"
 #include "cli/commands.h"
+#include "core/atomicfile.h"
 #include "embed/embed.h"
 #include "ingest/load.h"
 #include "text/modeltext.h"
@@ -67,35 +68,15 @@ static int row_text(void *ud, uint32_t row, hv_buf *out, hv_err *e) {
 
 /* The ids sidecar, via a temp file. */
 static int write_ids(const char *path, const hv_catalog *c, hv_err *e) {
-    size_t n = strlen(path) + 32;
-    char *tmp = malloc(n);
-    if (!tmp) return hv_errf(e, HV_ENOMEM, "out of memory");
-    snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        int rc = hv_errf(e, HV_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    int ok = 1;
+    hv_atomic a;
+    int rc = atomic_open(&a, path, "w", e);
+    if (rc) return rc;
+    bool ok = true;
     for (uint32_t r = 0; ok && r < c->n; r++) {
         hv_sv id = catalog_id(c, r);
-        ok = fwrite(id.p, 1, id.n, f) == id.n && fputc('\n', f) != EOF;
+        ok = fwrite(id.p, 1, id.n, a.f) == id.n && fputc('\n', a.f) != EOF;
     }
-    ok = ok && fflush(f) == 0;
-    int err = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = 0;
-        err = errno;
-    }
-    if (!ok || rename(tmp, path) != 0) {
-        if (ok) err = errno;
-        remove(tmp);
-        free(tmp);
-        return hv_errf(e, HV_EIO, "%s: cannot write: %s", path, strerror(err));
-    }
-    free(tmp);
-    return HV_OK;
+    return atomic_commit(&a, ok, e);
 }
 
 /* "VECTORS.npy" -> "VECTORS.ids.txt" ("out" -> "out.ids.txt"). */

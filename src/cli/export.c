@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/commands.h"
+#include "core/atomicfile.h"
 #include "embed/embed.h"
 #include "mapfile/map.h"
 
@@ -165,30 +166,21 @@ int cmd_export(int argc, char **argv) {
             return hv_exit_status(rc);
         }
     }
-    char tmp[4200] = "";
-    FILE *f = stdout;
-    if (out) {
-        snprintf(tmp, sizeof tmp, "%s.tmp", out);
-        f = fopen(tmp, "w");
-        if (!f) {
-            fprintf(stderr, "hfviz export: %s: %s\n", tmp, strerror(errno));
-            map_close(&m);
-            return 2;
+    if (!out) {
+        write_table(stdout, &m, csv);
+        rc = fflush(stdout) || ferror(stdout) ? hv_errf(&e, HV_EIO, "cannot write to stdout") : HV_OK;
+    } else {
+        hv_atomic a;
+        rc = atomic_open(&a, out, "w", &e);
+        if (rc == HV_OK) {
+            write_table(a.f, &m, csv);
+            rc = atomic_commit(&a, true, &e);
         }
     }
-    write_table(f, &m, csv);
-    int bad = ferror(f);
-    if (out) {
-        bad |= fclose(f);
-        if (bad || rename(tmp, out)) {
-            unlink(tmp);
-            fprintf(stderr, "hfviz export: cannot write %s\n", out);
-            map_close(&m);
-            return 2;
-        }
-    } else if (fflush(stdout) || bad) {
+    if (rc) {
+        fprintf(stderr, "hfviz export: %s\n", e.msg);
         map_close(&m);
-        return 2;
+        return hv_exit_status(rc);
     }
     map_close(&m);
     return 0;

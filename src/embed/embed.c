@@ -8,6 +8,8 @@
  * characters) gets the zero vector. */
 #include "embed/embed.h"
 
+#include "core/atomicfile.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -110,35 +112,16 @@ int npy_write_f32(const char *path, const float *x, uint32_t n, uint32_t d, hv_e
     size_t hlen = (size_t)dl + pad + 1;
     unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hlen & 0xFF),
                              (unsigned char)(hlen >> 8)};
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 32);
-    if (!tmp) return hv_errf(e, HV_ENOMEM, "out of memory");
-    snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        int r = hv_errf(e, HV_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-        free(tmp);
-        return r;
-    }
+    hv_atomic a;
+    int rc = atomic_open(&a, path, "wb", e);
+    if (rc) return rc;
+    FILE *f = a.f;
     int ok = fwrite(pre, 1, 10, f) == 10 && fwrite(dict, 1, (size_t)dl, f) == (size_t)dl;
     for (size_t i = 0; ok && i < pad; i++) ok = fputc(' ', f) != EOF;
     ok = ok && fputc('\n', f) != EOF;
     size_t cnt = (size_t)n * d;
     if (ok && cnt) ok = fwrite(x, sizeof *x, cnt, f) == cnt;
-    ok = ok && fflush(f) == 0 && fsync(fileno(f)) == 0;
-    int err = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = 0;
-        err = errno;
-    }
-    if (!ok || rename(tmp, path) != 0) {
-        if (ok) err = errno;
-        remove(tmp);
-        free(tmp);
-        return hv_errf(e, HV_EIO, "%s: cannot write: %s", path, strerror(err));
-    }
-    free(tmp);
-    return HV_OK;
+    return atomic_commit(&a, ok, e);
 }
 
 /* Value of 'key' in the header dict: the text after "'key':" up to the
