@@ -296,10 +296,15 @@ int map_open(const char *path, bool verify, hv_map *m, hv_err *e) {
             goto fail;
         }
     GET("edges.off", 8, (uint64_t)n + 1, m->edge_off);
-    if (m->edge_off[n] != m->nedges) {
+    if (m->edge_off[0] != 0 || m->edge_off[n] != m->nedges) {
         rc = hv_errf(e, HV_EINPUT, "%s: edge offsets do not match the edges", path);
         goto fail;
     }
+    for (uint32_t r = 0; r < n; r++)
+        if (m->edge_off[r] > m->edge_off[r + 1]) {
+            rc = hv_errf(e, HV_EINPUT, "%s: edge offsets decrease at row %u", path, r);
+            goto fail;
+        }
     if ((rc = get_list(m, "edges.children", &m->edge_children, e))) goto fail;
     if ((rc = check_ids(m, "edges.children", m->edge_children.val, m->edge_children.off[n], (uint32_t)m->nedges, false, e)))
         goto fail;

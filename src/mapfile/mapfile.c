@@ -272,7 +272,9 @@ int mapfile_open(const char *path, bool verify, hv_mapfile *m, hv_err *e) {
         s->elem_size = get_u32(en + 48);
         s->crc = get_u32(en + 52);
         s->count = get_u64(en + 56);
-        if (s->offset < HEADER_SIZE || s->offset > table_off || s->size > table_off - s->offset ||
+        /* sections start on 64-byte boundaries: typed pointers into them
+         * must be aligned */
+        if (s->offset < HEADER_SIZE || s->offset % ALIGN || s->offset > table_off || s->size > table_off - s->offset ||
             s->elem_size == 0 || s->size / s->elem_size != s->count || s->size % s->elem_size) {
             rc = hv_errf(e, HV_EINPUT, "%s: corrupt map: section '%s' out of bounds", path, s->name);
             goto fail;

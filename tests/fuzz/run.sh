@@ -2,6 +2,7 @@
 # run.sh FUZZ_SECONDS - build every tests/fuzz/fuzz_*.c with libFuzzer and
 # run each for FUZZ_SECONDS on a scratch copy of its seed corpus.
 # Exits non-zero when any target crashes; crash inputs stay in build-fuzz/.
+# ONLY=name runs one target (e.g. ONLY=mapfile).
 set -u
 SECONDS_EACH=${1:-60}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -11,7 +12,7 @@ mkdir -p "$OUT"
 cd "$ROOT" || exit 2
 
 SRCS=$(find src -name '*.c' ! -path 'src/cli/main.c' | sort)
-LIBS="-lcjson -lcsv -lz -lzstd -llz4 -lsnappy -lbrotlidec -lbrotlienc -lm -fopenmp"
+LIBS="-lcjson -lcsv -lz -lzstd -llz4 -lsnappy -lbrotlidec -lbrotlienc -llapacke -lopenblas -lm -fopenmp"
 CFLAGS="-std=gnu17 -D_GNU_SOURCE -Isrc -I/usr/include -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 
 # the project sources once, instrumented; an object is rebuilt when its
@@ -27,7 +28,7 @@ for s in $SRCS; do
 done
 
 status=0
-for t in tests/fuzz/fuzz_*.c; do
+for t in tests/fuzz/fuzz_${ONLY:-*}.c; do
     name=$(basename "$t" .c)
     corpus_name=${name#fuzz_}
     bin="$OUT/$name"
