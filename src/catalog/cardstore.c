@@ -1,6 +1,8 @@
 /* cardstore.c - zstd-block store of card text (layout in cardstore.h). */
 #include "catalog/cardstore.h"
 
+#include "core/le.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,12 +40,15 @@ struct hv_cardstore_writer {
 };
 
 static int put_u32(FILE *f, uint32_t v) {
-    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16), (unsigned char)(v >> 24)};
+    uint8_t b[4];
+    hv_le_put32(b, v);
     return fwrite(b, 1, 4, f) == 4 ? 0 : -1;
 }
-static int put_u64(FILE *f, uint64_t v) { return put_u32(f, (uint32_t)v) || put_u32(f, (uint32_t)(v >> 32)); }
-static uint32_t get_u32(const unsigned char *b) { return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24; }
-static uint64_t get_u64(const unsigned char *b) { return get_u32(b) | (uint64_t)get_u32(b + 4) << 32; }
+static int put_u64(FILE *f, uint64_t v) {
+    uint8_t b[8];
+    hv_le_put64(b, v);
+    return fwrite(b, 1, 8, f) == 8 ? 0 : -1;
+}
 
 void cardstore_abort(hv_cardstore_writer *w) {
     if (!w) return;
@@ -209,9 +214,9 @@ hv_cardstore *cardstore_open_at(const char *path, uint64_t base, uint64_t size, 
         hv_errf(e, HV_EINPUT, "%s: not a card store (bad footer)", path);
         goto fail;
     }
-    uint64_t blocks_off = get_u64(foot), index_off = get_u64(foot + 16);
-    s->nblocks = get_u64(foot + 8);
-    s->nentries = get_u64(foot + 24);
+    uint64_t blocks_off = hv_le_get64(foot), index_off = hv_le_get64(foot + 16);
+    s->nblocks = hv_le_get64(foot + 8);
+    s->nentries = hv_le_get64(foot + 24);
     uint64_t body = s->file_size - 40;
     if (blocks_off > body || s->nblocks > body / 16 || index_off != blocks_off + 16 * s->nblocks ||
         s->nentries > body / 12 || index_off + 12 * s->nentries != body) {
@@ -229,7 +234,7 @@ hv_cardstore *cardstore_open_at(const char *path, uint64_t base, uint64_t size, 
     }
     for (uint64_t i = 0; i < s->nblocks; i++) {
         const unsigned char *b = tab + 16 * i;
-        s->blocks[i] = (blockinfo){get_u64(b), get_u32(b + 8), get_u32(b + 12)};
+        s->blocks[i] = (blockinfo){hv_le_get64(b), hv_le_get32(b + 8), hv_le_get32(b + 12)};
         if (s->blocks[i].off + s->blocks[i].csize > blocks_off || s->blocks[i].rawsize > MAX_CARD + BLOCK_RAW) {
             free(tab);
             hv_errf(e, HV_EINPUT, "%s: block %llu out of bounds", path, (unsigned long long)i);
@@ -238,7 +243,7 @@ hv_cardstore *cardstore_open_at(const char *path, uint64_t base, uint64_t size, 
     }
     for (uint64_t i = 0; i < s->nentries; i++) {
         const unsigned char *b = tab + 16 * s->nblocks + 12 * i;
-        s->entries[i] = (entryinfo){get_u32(b), get_u32(b + 4), get_u32(b + 8)};
+        s->entries[i] = (entryinfo){hv_le_get32(b), hv_le_get32(b + 4), hv_le_get32(b + 8)};
         const entryinfo *en = &s->entries[i];
         if (en->block >= s->nblocks || (uint64_t)en->offset + en->len > s->blocks[en->block].rawsize) {
             free(tab);

@@ -160,6 +160,20 @@ static int ensure_id_map(hv_catalog *c) {
     return 0;
 }
 
+/* A model id as the Hub names it: trimmed, and without the Hub URL prefix
+ * some crawls write ("https://huggingface.co/org/name" is org/name).  Every
+ * id the catalog takes, a row's or a parent's, goes through here. */
+static hv_sv normalize_id(hv_sv id) {
+    static const char *const prefixes[] = {"https://huggingface.co/", "http://huggingface.co/", "huggingface.co/"};
+    id = hv_sv_trim(id);
+    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
+        if (hv_sv_starts(id, prefixes[i])) {
+            size_t n = strlen(prefixes[i]);
+            return hv_sv_make(id.p + n, id.n - n);
+        }
+    return id;
+}
+
 static int check_text(hv_sv s, const char *what, hv_err *e) {
     size_t bad;
     if (!hv_utf8_valid(s.p, s.n, &bad))
@@ -206,7 +220,7 @@ static int derive_from_tag(hv_catalog *c, build_scratch *s, hv_sv tag, hv_err *e
                 rest = hv_sv_make(colon + 1, rest.n - (size_t)(colon + 1 - rest.p));
             }
         }
-        rest = hv_sv_trim(rest);
+        rest = normalize_id(rest);
         if (rest.n) {
             TRY(strpool_intern(c->ids, rest, &id));
             TRY(u32vec_add_unique(&s->par[rel], id));
@@ -221,9 +235,11 @@ static int derive_from_tag(hv_catalog *c, build_scratch *s, hv_sv tag, hv_err *e
     return HV_OK;
 }
 
-static int add_list(hv_strpool *pool, u32vec *v, const hv_svlist *l, const char *prefix, const char *what, hv_err *e) {
+/* Intern a list's items into v; model ids (is_id) are normalised. */
+static int add_list(hv_strpool *pool, u32vec *v, const hv_svlist *l, const char *prefix, bool is_id, const char *what,
+                    hv_err *e) {
     for (size_t i = 0; i < l->n; i++) {
-        hv_sv it = hv_sv_trim(l->v[i]);
+        hv_sv it = is_id ? normalize_id(l->v[i]) : hv_sv_trim(l->v[i]);
         if (prefix) it = strip_prefix(it, prefix);
         if (!it.n) continue;
         int rc = check_item(it, what, e);
@@ -261,10 +277,10 @@ static uint32_t intern_or_zero(hv_strpool *p, hv_sv s, int *fail) {
 static int merge_frontmatter(hv_catalog *c, build_scratch *s, const hv_frontmatter *fm, uint32_t *pipeline,
                              uint32_t *library, hv_err *e) {
     int rc = HV_OK;
-    if (s->lic.n == 0 && (rc = add_list(c->strs, &s->lic, &fm->license, "license:", "card license", e))) return rc;
+    if (s->lic.n == 0 && (rc = add_list(c->strs, &s->lic, &fm->license, "license:", false, "card license", e))) return rc;
     if (s->lang.n == 0 && (rc = add_languages(c, &s->lang, &fm->language, e))) return rc;
-    if (s->ds.n == 0 && (rc = add_list(c->strs, &s->ds, &fm->datasets, "dataset:", "card datasets", e))) return rc;
-    if (s->tags.n == 0 && (rc = add_list(c->strs, &s->tags, &fm->tags, NULL, "card tags", e))) return rc;
+    if (s->ds.n == 0 && (rc = add_list(c->strs, &s->ds, &fm->datasets, "dataset:", false, "card datasets", e))) return rc;
+    if (s->tags.n == 0 && (rc = add_list(c->strs, &s->tags, &fm->tags, NULL, false, "card tags", e))) return rc;
     int fail = 0;
     if (!*pipeline) *pipeline = intern_or_zero(c->strs, fm->pipeline_tag, &fail);
     if (!*library) *library = intern_or_zero(c->strs, fm->library_name, &fail);
@@ -277,7 +293,7 @@ static int merge_frontmatter(hv_catalog *c, build_scratch *s, const hv_frontmatt
             hv_relation r = hv_relation_parse(hv_sv_trim(fm->base_model_relation));
             if (r != HV_REL_COUNT) rel = r;
         }
-        if ((rc = add_list(c->ids, &s->par[rel], &fm->base_model, NULL, "card base_model", e))) return rc;
+        if ((rc = add_list(c->ids, &s->par[rel], &fm->base_model, NULL, true, "card base_model", e))) return rc;
     }
     return HV_OK;
 }
@@ -285,7 +301,7 @@ static int merge_frontmatter(hv_catalog *c, build_scratch *s, const hv_frontmatt
 static int add_record(hv_catalog *c, const hv_record *r, hv_err *e) {
     if (c->finished) return hv_errf(e, HV_EINTERNAL, "catalog_add after catalog_finish");
     build_scratch *s = c->scratch;
-    hv_sv id = hv_sv_trim(r->model_id);
+    hv_sv id = normalize_id(r->model_id);
     if (id.n == 0) return hv_errf(e, HV_EINPUT, "missing model_id");
     if (id.n > MAX_ID_BYTES) return hv_errf(e, HV_EINPUT, "model_id of %zu bytes (limit %d)", id.n, MAX_ID_BYTES);
     for (size_t i = 0; i < id.n; i++)
@@ -310,14 +326,14 @@ static int add_record(hv_catalog *c, const hv_record *r, hv_err *e) {
         TRY(u32vec_push(&s->tags, tid));
         if ((rc = derive_from_tag(c, s, t, e))) return rc;
     }
-    if ((rc = add_list(c->strs, &s->lic, &r->licenses, "license:", "licenses", e)) ||
+    if ((rc = add_list(c->strs, &s->lic, &r->licenses, "license:", false, "licenses", e)) ||
         (rc = add_languages(c, &s->lang, &r->languages, e)) ||
-        (rc = add_list(c->strs, &s->ds, &r->datasets, "dataset:", "datasets", e)) ||
-        (rc = add_list(c->strs, &s->ax, &r->arxiv, "arxiv:", "arxiv_papers", e)) ||
-        (rc = add_list(c->strs, &s->rg, &r->regions, "region:", "regions", e)))
+        (rc = add_list(c->strs, &s->ds, &r->datasets, "dataset:", false, "datasets", e)) ||
+        (rc = add_list(c->strs, &s->ax, &r->arxiv, "arxiv:", false, "arxiv_papers", e)) ||
+        (rc = add_list(c->strs, &s->rg, &r->regions, "region:", false, "regions", e)))
         return rc;
     for (int k = 0; k < HV_REL_COUNT; k++)
-        if ((rc = add_list(c->ids, &s->par[k], &r->parents[k], NULL, "parents", e))) return rc;
+        if ((rc = add_list(c->ids, &s->par[k], &r->parents[k], NULL, true, "parents", e))) return rc;
 
     int fail = 0;
     uint32_t pipeline = intern_or_zero(c->strs, r->pipeline, &fail);
@@ -440,7 +456,7 @@ int catalog_add_card(hv_catalog *c, hv_sv model_id, hv_sv card, hv_err *e) {
 
 uint32_t catalog_find(const hv_catalog *c, hv_sv model_id) {
     uint32_t id;
-    if (!strpool_find(c->ids, hv_sv_trim(model_id), &id) || id >= c->row_of_id_cap) return HV_NO_ROW;
+    if (!strpool_find(c->ids, normalize_id(model_id), &id) || id >= c->row_of_id_cap) return HV_NO_ROW;
     return c->row_of_id[id];
 }
 

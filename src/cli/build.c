@@ -31,6 +31,7 @@
 #include "lineage/lineage.h"
 #include "mapfile/map.h"
 #include "text/modeltext.h"
+#include "core/clock.h"
 
 void openblas_set_num_threads(int n); /* from OpenBLAS; cblas.h would drag in complex.h */
 
@@ -68,12 +69,6 @@ typedef struct build_opts {
     float min_dist, spread;
     hv_ingest_opts ingest;
 } build_opts;
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* ---- the stage cache ---- */
 
@@ -258,7 +253,7 @@ typedef struct build_state {
 } build_state;
 
 static void stage_time(build_state *s, const char *name, double t0) {
-    cJSON_AddNumberToObject(s->stages, name, now() - t0);
+    cJSON_AddNumberToObject(s->stages, name, hv_now() - t0);
 }
 
 static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
@@ -269,7 +264,7 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
     snprintf(s->cards_path, sizeof s->cards_path, "%s/cards.store", dir);
 
     /* 1. ingest */
-    double t0 = now();
+    double t0 = hv_now();
     progress_stage(s->p, "ingest");
     int rc = load_inputs(inputs, ninputs, &o->ingest, s->cards_path, &s->ld, e);
     if (rc) return rc;
@@ -282,7 +277,7 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
     uint32_t n = c->n;
 
     /* 2. lineage */
-    t0 = now();
+    t0 = hv_now();
     progress_stage(s->p, "lineage");
     unsigned mask = o->merges ? HV_LINEAGE_ALL_MASK : HV_LINEAGE_DEFAULT_MASK;
     if ((rc = lineage_build(c, mask, &s->lin, e))) return rc;
@@ -300,7 +295,7 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
     key = mix(key, "tfidf-svd/1", 11);
     char path[4300];
     cache_path(path, sizeof path, o->out, "embed", key, "npy");
-    t0 = now();
+    t0 = hv_now();
     uint32_t vn = 0, vd = 0;
     bool hit = o->cache && access(path, R_OK) == 0 && npy_read_f32(path, &s->vectors, &vn, &vd, e) == HV_OK;
     if (hit && (vn != n || vd != o->embed_dims)) {
@@ -327,14 +322,14 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
         if (o->cache && (rc = npy_write_f32(path, s->vectors, n, eo.dims, e))) return rc;
     }
     snprintf(detail, sizeof detail, "%u x %u%s", n, o->embed_dims, hit ? " (cached)" : "");
-    progress_note(s->p, "embed", now() - t0, detail); /* the embedder timed its own sub-stages */
+    progress_note(s->p, "embed", hv_now() - t0, detail); /* the embedder timed its own sub-stages */
     stage_time(s, "embed", t0);
 
     /* 4. kNN graph (cached) */
     uint32_t kkey[2] = {o->k, 1};
     uint64_t key2 = mix(key, kkey, sizeof kkey);
     cache_path(path, sizeof path, o->out, "knn", key2, "bin");
-    t0 = now();
+    t0 = hv_now();
     progress_stage(s->p, "knn");
     uint32_t k = o->k < n ? o->k : (n > 1 ? n - 1 : 1);
     hit = o->cache && knn_cache_read(path, n, k, &s->knn);
@@ -365,7 +360,7 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
         uo.n_epochs = o->epochs;
         uo.seed = o->seed;
         uo.threads = o->threads;
-        t0 = now();
+        t0 = hv_now();
         progress_stage(s->p, dims == 2 ? "umap 2d" : "umap 3d");
         if ((rc = umap_layout(&s->knn, s->vectors, o->embed_dims, &uo, *dst, s->p, e))) return rc;
         progress_done(s->p, NULL);
@@ -373,7 +368,7 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
     }
 
     /* 6. clusters and their labels */
-    t0 = now();
+    t0 = hv_now();
     progress_stage(s->p, "clusters");
     hv_kmeans_opts ko;
     kmeans_opts_default(&ko);
@@ -387,7 +382,7 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
     stage_time(s, "clusters", t0);
 
     /* 7. the map */
-    t0 = now();
+    t0 = hv_now();
     progress_stage(s->p, "write map");
     cJSON *opts = cJSON_AddObjectToObject(s->meta, "options");
     cJSON_AddNumberToObject(opts, "seed", (double)o->seed);
@@ -450,11 +445,11 @@ int cmd_build(int argc, char **argv) {
     s.p = progress_new();
     s.meta = cJSON_CreateObject();
     s.stages = cJSON_AddObjectToObject(s.meta, "stage_seconds");
-    double t0 = now();
+    double t0 = hv_now();
     hv_err e = {0, ""};
     int rc = run(&s, argv + optind, (size_t)(argc - optind), &e);
     if (rc) fprintf(stderr, "hfviz build: %s\n", e.msg);
-    else fprintf(stderr, "hfviz build: wrote %s in %.1f s\n", o->out, now() - t0);
+    else fprintf(stderr, "hfviz build: wrote %s in %.1f s\n", o->out, hv_now() - t0);
     if (s.cards_path[0]) unlink(s.cards_path);
     cluster_labels_free(s.labels, s.km.k);
     kmeans_free(&s.km);

@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "synth/parquet_writer.h"
 #include "synth/synth.h"
+#include "core/clock.h"
 
 static void usage(FILE *f) {
     fputs("usage: hfviz synth --rows N -o FILE [options]\n"
@@ -34,12 +35,6 @@ static int parse_u64(const char *s, uint64_t *out) {
     if (errno || end == s || *end || s[0] == '-') return -1;
     *out = v;
     return 0;
-}
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 int cmd_synth(int argc, char **argv) {
@@ -123,7 +118,7 @@ int cmd_synth(int argc, char **argv) {
     }
     memcpy(tmp, out, n);
     memcpy(tmp + n, ".tmp", 5);
-    double t0 = now_s();
+    double t0 = hv_now();
     hv_err e = {0};
     hv_synth_stats st;
     int rc = synth_write_file(&o, tmp, &st, &e);
@@ -135,7 +130,7 @@ int cmd_synth(int argc, char **argv) {
         return hv_exit_status(rc);
     }
     free(tmp);
-    double dt = now_s() - t0;
+    double dt = hv_now() - t0;
     fprintf(stderr,
             "hfviz synth: %s: %llu rows, %llu bytes (%.1f MB), %.2f s (%.1f MB/s); cards %llu, "
             "edges ft %llu ad %llu qu %llu me %llu base %llu, external parents %llu\n",

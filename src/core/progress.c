@@ -1,6 +1,7 @@
 /* progress.c - stage progress on stderr: a redrawn bar on a TTY, a plain
  * line at most every 5 seconds otherwise, and a timing line per stage. */
 #include "core/progress.h"
+#include "core/clock.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -16,12 +17,6 @@ struct hv_progress {
     double t0, last;
     int last_pct;
 };
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 hv_progress *progress_new(void) {
     hv_progress *p = calloc(1, sizeof *p);
@@ -41,7 +36,7 @@ void progress_stage(hv_progress *p, const char *name) {
     if (!p) return;
     pthread_mutex_lock(&p->lock);
     snprintf(p->stage, sizeof p->stage, "%s", name);
-    p->t0 = p->last = now();
+    p->t0 = p->last = hv_now();
     p->last_pct = -1;
     if (!p->tty) fprintf(stderr, "stage %s: started\n", p->stage);
     pthread_mutex_unlock(&p->lock);
@@ -53,7 +48,7 @@ void progress_update(hv_progress *p, uint64_t done, uint64_t total) {
     if (pct > 100) pct = 100;
     if (pct == p->last_pct) return; /* cheap unlocked check: most calls stop here */
     pthread_mutex_lock(&p->lock);
-    double t = now();
+    double t = hv_now();
     if (pct != p->last_pct) {
         if (p->tty) {
             char bar[31];
@@ -75,7 +70,7 @@ void progress_update(hv_progress *p, uint64_t done, uint64_t total) {
 void progress_done(hv_progress *p, const char *detail) {
     if (!p) return;
     pthread_mutex_lock(&p->lock);
-    double t = now();
+    double t = hv_now();
     if (p->tty) fprintf(stderr, "\r\033[K");
     fprintf(stderr, "stage %-10s %7.2f s%s%s\n", p->stage, t - p->t0, detail && *detail ? "  " : "",
             detail ? detail : "");

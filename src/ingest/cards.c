@@ -17,7 +17,6 @@
 #include <unistd.h>
 
 #include "ingest/ingest.h"
-#include "ingest/json_record.h"
 
 /* The longest real card is a few MB; a bigger .md is not a model card. */
 #define CARD_MAX_BYTES ((size_t)64 << 20)
@@ -36,8 +35,7 @@ static hv_sv id_from_name(const char *name, size_t n, char *out, size_t cap) {
         memmove(sep + 1, sep + 2, strlen(sep + 2) + 1);
         n--;
     }
-    if (url) return json_record_strip_hub_url(hv_sv_make(out, n));
-    return hv_sv_make(out, n);
+    return hv_sv_make(out, n); /* the catalog turns a URL into the id it names */
 }
 
 static bool is_md(const char *name) {

@@ -113,7 +113,7 @@ static int do_tree_entry(hj_state *st, const cJSON *m, hv_err *e) {
         if (!strcmp(k, "model_id") || !strcmp(k, "id")) {
             /* the metadata's own id wins; the entry's is often a URL */
             if (!st->rec.model_id.n && cJSON_IsString(v))
-                rc = fields_set_text(&st->rec, HV_COL_MODEL_ID, json_record_strip_hub_url(hv_sv_cstr(v->valuestring)), e);
+                rc = fields_set_text(&st->rec, HV_COL_MODEL_ID, hv_sv_cstr(v->valuestring), e);
             continue;
         }
         if (!strcmp(k, "card")) {

@@ -21,16 +21,6 @@
 
 void json_record_free(hv_json_record *jr) { frontmatter_free(&jr->card_data); }
 
-hv_sv json_record_strip_hub_url(hv_sv id) {
-    static const char *const prefixes[] = {"https://huggingface.co/", "http://huggingface.co/", "huggingface.co/"};
-    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
-        if (hv_sv_starts(id, prefixes[i])) {
-            size_t n = strlen(prefixes[i]);
-            return hv_sv_make(id.p + n, id.n - n);
-        }
-    return id;
-}
-
 static const char *type_name(const cJSON *v) {
     if (cJSON_IsObject(v)) return "an object";
     if (cJSON_IsArray(v)) return "an array";
@@ -54,9 +44,7 @@ static int number_text(hv_record *r, double d, hv_sv *out, hv_err *e) {
 int json_record_set(hv_record *r, hv_column col, const char *key, const cJSON *v, hv_err *e) {
     if (col == HV_COL_UNKNOWN || col == HV_COL_IGNORED || cJSON_IsNull(v)) return HV_OK;
     if (cJSON_IsString(v)) {
-        hv_sv s = hv_sv_cstr(v->valuestring);
-        if (col == HV_COL_MODEL_ID) s = json_record_strip_hub_url(s);
-        return fields_set_text(r, col, s, e);
+        return fields_set_text(r, col, hv_sv_cstr(v->valuestring), e);
     }
     if (cJSON_IsBool(v)) return fields_set_bool(r, col, cJSON_IsTrue(v), e);
     if (cJSON_IsNumber(v)) {
@@ -75,9 +63,7 @@ int json_record_set(hv_record *r, hv_column col, const char *key, const cJSON *v
         cJSON_ArrayForEach(it, v) {
             int rc = HV_OK;
             if (cJSON_IsString(it)) {
-                hv_sv s = hv_sv_cstr(it->valuestring);
-                if (col == HV_COL_MODEL_ID) s = json_record_strip_hub_url(s);
-                rc = fields_push_item(r, col, s, e);
+                rc = fields_push_item(r, col, hv_sv_cstr(it->valuestring), e);
             } else if (cJSON_IsNumber(it) && fields_is_list(col)) {
                 hv_sv s;
                 rc = number_text(r, it->valuedouble, &s, e);

@@ -26,7 +26,5 @@ int json_record_fill(hv_json_record *jr, hv_record *r, const cJSON *obj, hv_inge
 /* Apply a JSON value to one column (strings, numbers, booleans, arrays). */
 int json_record_set(hv_record *r, hv_column col, const char *key, const cJSON *v, hv_err *e);
 
-/* Strip "https://huggingface.co/" from ids the tree crawler wrote as URLs. */
-hv_sv json_record_strip_hub_url(hv_sv id);
 
 #endif

@@ -6,12 +6,7 @@
 #include <time.h>
 
 #include "catalog/cardstore.h"
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "core/clock.h"
 
 void load_free(hv_load *l) {
     if (!l) return;
@@ -24,7 +19,7 @@ void load_free(hv_load *l) {
 int load_inputs(char *const *paths, size_t npaths, const hv_ingest_opts *o, const char *cards_out, hv_load *out,
                 hv_err *e) {
     memset(out, 0, sizeof *out);
-    double t0 = now();
+    double t0 = hv_now();
     out->catalog = catalog_new();
     out->reports = calloc(npaths ? npaths : 1, sizeof *out->reports);
     if (!out->catalog || !out->reports) {
@@ -67,6 +62,6 @@ int load_inputs(char *const *paths, size_t npaths, const hv_ingest_opts *o, cons
         load_free(out);
         return rc;
     }
-    out->seconds = now() - t0;
+    out->seconds = hv_now() - t0;
     return HV_OK;
 }

@@ -5,6 +5,7 @@
  * shape ("PATH: row N: reason") and the --skip-bad-rows policy live in one
  * place. */
 #include "ingest/ingest.h"
+#include "core/clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -177,12 +178,6 @@ done:
     return f;
 }
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int ingest_file(hv_catalog *c, const char *path, const hv_ingest_opts *o, hv_ingest_report *rep, hv_err *e) {
     hv_ingest_opts def = {0};
     if (!o) o = &def;
@@ -198,7 +193,7 @@ int ingest_file(hv_catalog *c, const char *path, const hv_ingest_opts *o, hv_ing
     if (!rep->path) return hv_errf(e, HV_ENOMEM, "out of memory");
     struct stat st;
     if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) rep->bytes = (uint64_t)st.st_size;
-    double t0 = now();
+    double t0 = hv_now();
     int rc;
     switch (f) {
     case HV_FMT_PARQUET: rc = ingest_parquet(c, path, o, rep, e); break;
@@ -208,6 +203,6 @@ int ingest_file(hv_catalog *c, const char *path, const hv_ingest_opts *o, hv_ing
     case HV_FMT_CARD: rc = ingest_cards(c, path, o, rep, e); break;
     default: rc = hv_errf(e, HV_EUSAGE, "%s: unknown input format %d", path, (int)f); break;
     }
-    rep->seconds = now() - t0;
+    rep->seconds = hv_now() - t0;
     return rc;
 }

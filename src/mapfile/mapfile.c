@@ -1,6 +1,8 @@
 /* mapfile.c - writer and mmap reader of the map file (layout in mapfile.h). */
 #include "mapfile/mapfile.h"
 
+#include "core/le.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,10 +19,6 @@
 /* More sections than this is not a map we wrote. */
 #define MAX_SECTIONS 4096
 
-static void put_u32(uint8_t *b, uint32_t v) { for (int i = 0; i < 4; i++) b[i] = (uint8_t)(v >> (8 * i)); }
-static void put_u64(uint8_t *b, uint64_t v) { for (int i = 0; i < 8; i++) b[i] = (uint8_t)(v >> (8 * i)); }
-static uint32_t get_u32(const uint8_t *b) { uint32_t v = 0; for (int i = 3; i >= 0; i--) v = v << 8 | b[i]; return v; }
-static uint64_t get_u64(const uint8_t *b) { uint64_t v = 0; for (int i = 7; i >= 0; i--) v = v << 8 | b[i]; return v; }
 
 /* zlib's crc32 takes a uInt length: feed it in chunks */
 static uint32_t crc_update(uint32_t crc, const void *p, uint64_t n) {
@@ -151,23 +149,23 @@ int mapwriter_close(hv_mapwriter *w, hv_err *e) {
         for (uint32_t i = 0; i < w->nsec; i++) {
             uint8_t *t = table + (size_t)i * ENTRY_SIZE;
             memcpy(t, w->sec[i].name, strlen(w->sec[i].name));
-            put_u64(t + 32, w->sec[i].offset);
-            put_u64(t + 40, w->sec[i].size);
-            put_u32(t + 48, w->sec[i].elem_size);
-            put_u32(t + 52, w->sec[i].crc);
-            put_u64(t + 56, w->sec[i].count);
+            hv_le_put64(t + 32, w->sec[i].offset);
+            hv_le_put64(t + 40, w->sec[i].size);
+            hv_le_put32(t + 48, w->sec[i].elem_size);
+            hv_le_put32(t + 52, w->sec[i].crc);
+            hv_le_put64(t + 56, w->sec[i].count);
         }
         rc = write_bytes(w, table, (uint64_t)w->nsec * ENTRY_SIZE, e);
     }
     if (rc == HV_OK) {
         uint8_t h[HEADER_SIZE] = {0};
         memcpy(h, HV_MAP_MAGIC, 8);
-        put_u32(h + 8, HV_MAP_VERSION);
-        put_u32(h + 12, w->nsec);
-        put_u64(h + 16, w->pos);
-        put_u64(h + 24, table_off);
-        put_u32(h + 32, crc_update((uint32_t)crc32(0L, Z_NULL, 0), table, (uint64_t)w->nsec * ENTRY_SIZE));
-        put_u32(h + 36, crc_update((uint32_t)crc32(0L, Z_NULL, 0), h, 36));
+        hv_le_put32(h + 8, HV_MAP_VERSION);
+        hv_le_put32(h + 12, w->nsec);
+        hv_le_put64(h + 16, w->pos);
+        hv_le_put64(h + 24, table_off);
+        hv_le_put32(h + 32, crc_update((uint32_t)crc32(0L, Z_NULL, 0), table, (uint64_t)w->nsec * ENTRY_SIZE));
+        hv_le_put32(h + 36, crc_update((uint32_t)crc32(0L, Z_NULL, 0), h, 36));
         if (fflush(w->f) || fseeko(w->f, 0, SEEK_SET) || fwrite(h, 1, HEADER_SIZE, w->f) != HEADER_SIZE ||
             fflush(w->f) || fsync(fileno(w->f)))
             rc = hv_errf(e, HV_EIO, "%s: write failed: %s", w->tmp, strerror(errno));
@@ -230,18 +228,18 @@ int mapfile_open(const char *path, bool verify, hv_mapfile *m, hv_err *e) {
         rc = hv_errf(e, HV_EINPUT, "%s: not a map file (bad magic)", path);
         goto fail;
     }
-    if (get_u32(h + 36) != crc_update((uint32_t)crc32(0L, Z_NULL, 0), h, 36)) {
+    if (hv_le_get32(h + 36) != crc_update((uint32_t)crc32(0L, Z_NULL, 0), h, 36)) {
         rc = hv_errf(e, HV_EINPUT, "%s: corrupt map header (checksum mismatch)", path);
         goto fail;
     }
-    m->version = get_u32(h + 8);
+    m->version = hv_le_get32(h + 8);
     if (m->version != HV_MAP_VERSION) {
         rc = hv_errf(e, HV_EINPUT, "%s: map version %u, this hfviz reads version %u (rebuild the map)", path,
                      m->version, HV_MAP_VERSION);
         goto fail;
     }
-    uint64_t file_size = get_u64(h + 16), table_off = get_u64(h + 24);
-    m->nsections = get_u32(h + 12);
+    uint64_t file_size = hv_le_get64(h + 16), table_off = hv_le_get64(h + 24);
+    m->nsections = hv_le_get32(h + 12);
     if (file_size != m->size) {
         rc = hv_errf(e, HV_EINPUT, "%s: truncated or extended map: header says %llu bytes, file has %llu", path,
                      (unsigned long long)file_size, (unsigned long long)m->size);
@@ -253,7 +251,7 @@ int mapfile_open(const char *path, bool verify, hv_mapfile *m, hv_err *e) {
         goto fail;
     }
     const uint8_t *t = m->base + table_off;
-    if (get_u32(h + 32) != crc_update((uint32_t)crc32(0L, Z_NULL, 0), t, (uint64_t)m->nsections * ENTRY_SIZE)) {
+    if (hv_le_get32(h + 32) != crc_update((uint32_t)crc32(0L, Z_NULL, 0), t, (uint64_t)m->nsections * ENTRY_SIZE)) {
         rc = hv_errf(e, HV_EINPUT, "%s: corrupt map: section table checksum mismatch", path);
         goto fail;
     }
@@ -267,11 +265,11 @@ int mapfile_open(const char *path, bool verify, hv_mapfile *m, hv_err *e) {
         hv_section *s = &m->sections[i];
         memcpy(s->name, en, HV_MAP_NAME_LEN);
         s->name[HV_MAP_NAME_LEN] = 0;
-        s->offset = get_u64(en + 32);
-        s->size = get_u64(en + 40);
-        s->elem_size = get_u32(en + 48);
-        s->crc = get_u32(en + 52);
-        s->count = get_u64(en + 56);
+        s->offset = hv_le_get64(en + 32);
+        s->size = hv_le_get64(en + 40);
+        s->elem_size = hv_le_get32(en + 48);
+        s->crc = hv_le_get32(en + 52);
+        s->count = hv_le_get64(en + 56);
         /* sections start on 64-byte boundaries: typed pointers into them
          * must be aligned */
         if (s->offset < HEADER_SIZE || s->offset % ALIGN || s->offset > table_off || s->size > table_off - s->offset ||
