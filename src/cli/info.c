@@ -138,7 +138,7 @@ static cJSON *facet_json(const hv_catalog *c, const hv_facet *f) {
 }
 
 
-static void print_json(const hv_load *ld, const hv_lineage *lin, const info_stats *s, const info_opts *o) {
+static void print_json(const hv_load *ld, const hv_lineage *lin, const info_stats *s) {
     const hv_catalog *c = ld->catalog;
     cJSON *root = cJSON_CreateObject();
     cJSON *files = cJSON_AddArrayToObject(root, "files");
@@ -218,7 +218,6 @@ static void print_json(const hv_load *ld, const hv_lineage *lin, const info_stat
     if (txt) puts(txt);
     free(txt);
     cJSON_Delete(root);
-    (void)o;
 }
 
 static void print_facet(const hv_catalog *c, const char *title, const hv_facet *f) {
@@ -344,7 +343,7 @@ int cmd_info(int argc, char **argv) {
         load_free(&ld);
         return hv_exit_status(rc);
     }
-    if (o.json) print_json(&ld, &lin, &s, &o);
+    if (o.json) print_json(&ld, &lin, &s);
     else print_text(&ld, &lin, &s);
     stats_free(&s);
     lineage_free(&lin);
