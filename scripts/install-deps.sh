@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="build-essential cmake pkg-config \
 libcjson-dev libcsv-dev zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev libbrotli-dev \
-libopenblas-dev liblapacke-dev \
+libopenblas-dev liblapacke-dev libmicrohttpd-dev libdeflate-dev curl \
 libcriterion-dev clang libclang-rt-14-dev python3"
 
 missing=""

@@ -164,6 +164,7 @@ static int write_parts(hv_mapwriter *w, const hv_map_parts *p, hv_err *e) {
         TRY(write_f16(w, "vectors.f16", p->vectors, (uint64_t)n * p->dim, e));
     }
     if (p->cardstore_path) TRY(write_file(w, "cards", p->cardstore_path, e));
+    if (p->extra) TRY(p->extra(p->extra_ud, w, e));
     return HV_OK;
 }
 

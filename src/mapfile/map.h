@@ -39,6 +39,11 @@ typedef struct hv_map_parts {
     const char *cardstore_path;
     /* build description (JSON text) */
     const char *meta_json;
+    /* Sections owned by other modules (the search index, the embedder's
+     * query model), written after the ones above; each module reads its
+     * own back with mapfile_get(&map->file, ...). */
+    int (*extra)(void *ud, hv_mapwriter *w, hv_err *e);
+    void *extra_ud;
 } hv_map_parts;
 
 int map_write(const char *path, const hv_map_parts *parts, hv_err *e);

@@ -1,0 +1,39 @@
+#!/bin/sh
+# hfviz serve on the demo map: every tests/serve/check_*.py runs against a
+# real server on a free loopback port.  Each check gets the base URL, the
+# demo's source rows (data/demo/models.jsonl) and the map's path, and
+# recomputes what it expects from the source rows itself.
+set -u
+HFVIZ=${1:-build/hfviz}
+TMP=$(mktemp -d)
+PID=""
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+fails=0
+fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
+
+MAP="$TMP/demo.map"
+"$HFVIZ" build data/demo/models.jsonl -o "$MAP" --threads 2 >"$TMP/build.out" 2>&1 || { cat "$TMP/build.out"; echo "FAIL: build"; exit 1; }
+mkdir -p "$TMP/web/assets" "$TMP/outside"
+echo '<!doctype html><title>hfviz test</title>' > "$TMP/web/index.html"
+echo 'console.log("app")' > "$TMP/web/assets/app.js"
+printf 'console.log("app")' | gzip -c > "$TMP/web/assets/app.js.gz"
+echo 'secret' > "$TMP/outside/secret.txt"
+ln -s "$TMP/outside/secret.txt" "$TMP/web/link.txt"
+"$HFVIZ" serve "$MAP" --port 0 --port-file "$TMP/port" --threads 4 --web "$TMP/web" >"$TMP/serve.out" 2>&1 &
+PID=$!
+i=0
+while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$TMP/port" ] || { cat "$TMP/serve.out"; echo "FAIL: server did not start"; exit 1; }
+URL="http://127.0.0.1:$(cat "$TMP/port")"
+for check in tests/serve/check_*.py; do
+    python3 "$check" "$URL" data/demo/models.jsonl "$MAP" "$TMP" || fail "$check"
+done
+kill -TERM "$PID"
+wait "$PID"
+rc=$?
+PID=""
+[ "$rc" -eq 0 ] || fail "serve exited $rc after SIGTERM"
+grep -q "stopping" "$TMP/serve.out" || fail "no clean stop on SIGTERM"
+[ $fails -eq 0 ] && echo "serve: all checks passed"
+exit $((fails > 0))
