@@ -25,6 +25,7 @@
 #include "core/progress.h"
 #include "core/strpool.h"
 #include "embed/embed.h"
+#include "embed/embed_model.h"
 #include "ingest/load.h"
 #include "knn/knn.h"
 #include "layout/umap.h"
@@ -244,6 +245,7 @@ typedef struct build_state {
     hv_load ld;
     hv_lineage lin;
     float *vectors;
+    hv_embed_model qmodel; /* the query model of the vectors (embed/embed_model.h) */
     hv_knn knn;
     float *coords2d, *coords3d;
     hv_kmeans km;
@@ -254,6 +256,18 @@ typedef struct build_state {
 
 static void stage_time(build_state *s, const char *name, double t0) {
     cJSON_AddNumberToObject(s->stages, name, hv_now() - t0);
+}
+
+/* Sections that other modules own, appended after map_write's own: the
+ * embedder's query model (only with the vectors it searches).  The id
+ * search index's writer will be added here. */
+static int write_extra_sections(void *ud, hv_mapwriter *w, hv_err *e) {
+    const build_state *s = ud;
+    if (s->o.vectors && s->qmodel.dims) {
+        int rc = embed_model_write(&s->qmodel, w, e);
+        if (rc) return rc;
+    }
+    return HV_OK;
 }
 
 static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
@@ -293,17 +307,22 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
     uint32_t ekey[5] = {o->embed_dims, o->features, (uint32_t)o->seed, (uint32_t)(o->seed >> 32), o->ingest.format};
     key = mix(key, ekey, sizeof ekey);
     key = mix(key, "tfidf-svd/1", 11);
-    char path[4300];
+    char path[4300], mpath[4300];
     cache_path(path, sizeof path, o->out, "embed", key, "npy");
+    cache_path(mpath, sizeof mpath, o->out, "embed", key, "model");
     t0 = hv_now();
     uint32_t vn = 0, vd = 0;
     bool hit = o->cache && access(path, R_OK) == 0 && npy_read_f32(path, &s->vectors, &vn, &vd, e) == HV_OK;
-    if (hit && (vn != n || vd != o->embed_dims)) {
+    if (hit && (vn != n || vd != o->embed_dims)) hit = false;
+    /* the vectors are only usable with their query model: without it (a
+     * cache from before query models, or a damaged file) both are remade */
+    if (hit && (embed_model_load(mpath, &s->qmodel, e) != HV_OK || s->qmodel.dims != o->embed_dims ||
+                s->qmodel.n_features != o->features))
+        hit = false;
+    if (!hit) {
         free(s->vectors);
         s->vectors = NULL;
-        hit = false;
-    }
-    if (!hit) {
+        embed_model_free(&s->qmodel);
         const hv_embedder *emb = embedder_find("tfidf-svd");
         hv_embed_opts eo;
         embed_opts_default(&eo);
@@ -315,11 +334,13 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
         if (!s->vectors) return hv_errf(e, HV_ENOMEM, "out of memory for %u x %u vectors", n, eo.dims);
         text_src ts = {c, NULL, {0}};
         if (c->cards == NULL && access(s->cards_path, R_OK) == 0) ts.cards = cardstore_open(s->cards_path, e);
-        rc = emb->embed(emb, n, text_of, &ts, &eo, s->vectors, s->p, e);
+        rc = emb->embed_with_model(emb, n, text_of, &ts, &eo, s->vectors, &s->qmodel, s->p, e);
         cardstore_close_reader(ts.cards);
         hv_buf_free(&ts.card);
         if (rc) return rc;
-        if (o->cache && (rc = npy_write_f32(path, s->vectors, n, eo.dims, e))) return rc;
+        if (o->cache && ((rc = npy_write_f32(path, s->vectors, n, eo.dims, e)) ||
+                         (rc = embed_model_save(mpath, &s->qmodel, e))))
+            return rc;
     }
     snprintf(detail, sizeof detail, "%u x %u%s", n, o->embed_dims, hit ? " (cached)" : "");
     progress_note(s->p, "embed", hv_now() - t0, detail); /* the embedder timed its own sub-stages */
@@ -415,6 +436,7 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
         .knn_idx = s->knn.idx, .knn_dist = s->knn.dist, .k = s->knn.k, .coords2d = s->coords2d,
         .coords3d = s->coords3d, .cluster = s->km.assign, .nclusters = s->km.k, .cluster_labels = s->labels,
         .centroids = s->km.centroids, .cardstore_path = s->cards_path, .meta_json = meta,
+        .extra = write_extra_sections, .extra_ud = s,
     };
     rc = meta ? map_write(o->out, &parts, e) : hv_errf(e, HV_ENOMEM, "out of memory");
     free(meta);
@@ -457,6 +479,7 @@ int cmd_build(int argc, char **argv) {
     free(s.coords3d);
     knn_free(&s.knn);
     free(s.vectors);
+    embed_model_free(&s.qmodel);
     lineage_free(&s.lin);
     load_free(&s.ld);
     cJSON_Delete(s.meta);

@@ -5,7 +5,9 @@
  * (embed/svd.h), each row U_k S_k scaled to unit length.  Rows are scaled
  * after the SVD, so a row's direction, not its TF-IDF mass, is what the
  * kNN sees.  A document without any kept feature (no token of two or more
- * characters) gets the zero vector. */
+ * characters) gets the zero vector.  Asked for a query model, it keeps the
+ * idf of the kept features and the SVD's projection V_k
+ * (embed/embed_model.h), so a new text can be embedded later. */
 #include "embed/embed.h"
 
 #include "core/atomicfile.h"
@@ -19,7 +21,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "embed/embed_model.h"
 #include "embed/svd.h"
+#include "mapfile/map.h"
 #include "text/tfidf.h"
 
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the .npy code writes the host's floats as '<f4'");
@@ -35,19 +39,43 @@ void embed_opts_default(hv_embed_opts *o) {
     o->threads = 0;
 }
 
-/* Bounds on options: far above useful values, low enough that a typo cannot
- * ask for terabytes. */
-#define EMBED_MAX_DIMS 4096
-#define EMBED_MAX_OVERSAMPLE 4096
-#define EMBED_MAX_POWER_ITERS 50
+/* The query model from the TF-IDF's document frequencies and the SVD's
+ * projection (rows for the active columns, which are exactly the features
+ * with df >= min_df: a kept feature occurs in some row, a dropped one in
+ * none). */
+static int make_model(const hv_tfidf *tf, uint32_t min_df, uint32_t d, const float *proj, hv_embed_model *model,
+                      hv_err *e) {
+    uint32_t *feat;
+    float *idf;
+    uint16_t *ph;
+    const uint32_t n = tf->m.n_rows, F = tf->m.n_cols, nk = tf->kept_features;
+    int rc = embed_model_alloc(model, d, F, min_df, n, nk, &feat, &idf, &ph, e);
+    if (rc) return rc;
+    uint32_t at = 0;
+    for (uint32_t j = 0; j < F; j++)
+        if (tf->df[j] >= min_df && at < nk) {
+            feat[at] = j;
+            /* as tfidf_build computes it, rounded once to float */
+            idf[at] = (float)(log((1.0 + n) / (1.0 + tf->df[j])) + 1.0);
+            at++;
+        }
+    if (at != nk) {
+        embed_model_free(model);
+        return hv_errf(e, HV_EINTERNAL, "embed: %u kept features listed, %u counted", at, nk);
+    }
+    for (size_t i = 0; i < (size_t)nk * d; i++) ph[i] = hv_f32_to_f16(proj[i]);
+    return HV_OK;
+}
 
-static int tfidf_svd_embed(const hv_embedder *self, uint32_t n, hv_text_fn text, void *ud, const hv_embed_opts *o,
-                           float *out, hv_progress *p, hv_err *e) {
+static int tfidf_svd_embed_with_model(const hv_embedder *self, uint32_t n, hv_text_fn text, void *ud,
+                                      const hv_embed_opts *o, float *out, hv_embed_model *model, hv_progress *p,
+                                      hv_err *e) {
     (void)self;
+    if (model) memset(model, 0, sizeof *model);
     if (o->dims == 0 || o->dims > EMBED_MAX_DIMS)
-        return hv_errf(e, HV_EUSAGE, "embed: dims must be 1..%d, got %u", EMBED_MAX_DIMS, o->dims);
+        return hv_errf(e, HV_EUSAGE, "embed: dims must be 1..%u, got %u", EMBED_MAX_DIMS, o->dims);
     if (o->oversample > EMBED_MAX_OVERSAMPLE || o->power_iters > EMBED_MAX_POWER_ITERS)
-        return hv_errf(e, HV_EUSAGE, "embed: oversample at most %d, power iterations at most %d", EMBED_MAX_OVERSAMPLE,
+        return hv_errf(e, HV_EUSAGE, "embed: oversample at most %u, power iterations at most %u", EMBED_MAX_OVERSAMPLE,
                        EMBED_MAX_POWER_ITERS);
     if (o->n_features == 0 || o->n_features > TFIDF_MAX_FEATURES)
         return hv_errf(e, HV_EUSAGE, "embed: features must be 1..%u, got %u", TFIDF_MAX_FEATURES, o->n_features);
@@ -64,11 +92,27 @@ static int tfidf_svd_embed(const hv_embedder *self, uint32_t n, hv_text_fn text,
     progress_done(p, detail);
 
     progress_stage(p, "svd");
+    const uint32_t d = o->dims;
     hv_svd_opts so = {o->dims, o->oversample, o->power_iters, o->seed, T};
-    rc = svd_randomized(&tf.m, &so, out, NULL, p, e);
+    float *proj = NULL;
+    if (model) {
+        uint32_t active = svd_active_cols(&tf.m), kept = tf.kept_features;
+        if (active != kept) {
+            tfidf_free(&tf);
+            return active == UINT32_MAX
+                       ? hv_errf(e, HV_ENOMEM, "embed: out of memory")
+                       : hv_errf(e, HV_EINTERNAL, "embed: %u active columns but %u kept features", active, kept);
+        }
+        if (!(proj = malloc((size_t)(active ? active : 1) * d * sizeof *proj))) {
+            tfidf_free(&tf);
+            return hv_errf(e, HV_ENOMEM, "embed: out of memory for the %u x %u projection", active, d);
+        }
+    }
+    rc = svd_randomized(&tf.m, &so, out, NULL, proj, p, e);
+    if (rc == HV_OK && model) rc = make_model(&tf, o->min_df ? o->min_df : 1, d, proj, model, e);
+    free(proj);
     tfidf_free(&tf);
     if (rc) return rc;
-    const uint32_t d = o->dims;
 #pragma omp parallel for num_threads(T) schedule(static)
     for (uint32_t r = 0; r < n; r++) {
         float *x = out + (size_t)r * d;
@@ -84,8 +128,13 @@ static int tfidf_svd_embed(const hv_embedder *self, uint32_t n, hv_text_fn text,
     return HV_OK;
 }
 
+static int tfidf_svd_embed(const hv_embedder *self, uint32_t n, hv_text_fn text, void *ud, const hv_embed_opts *o,
+                           float *out, hv_progress *p, hv_err *e) {
+    return tfidf_svd_embed_with_model(self, n, text, ud, o, out, NULL, p, e);
+}
+
 static const hv_embedder EMBEDDERS[] = {
-    {"tfidf-svd", tfidf_svd_embed},
+    {"tfidf-svd", tfidf_svd_embed, tfidf_svd_embed_with_model},
 };
 
 const hv_embedder *embedder_find(const char *name) {

@@ -4,7 +4,11 @@
  * and bigrams (sublinear tf, smoothed idf, L2) reduced by randomized
  * truncated SVD (Halko, Martinsson, Tropp 2011) to `dims` dimensions, then
  * L2-normalised.  Deterministic for a seed.  Other embedders (a transformer
- * encoder, step 7) plug in behind the same struct. */
+ * encoder, step 7) plug in behind the same struct.
+ *
+ * An embedder may also hand out a query model (embed/embed_model.h): what
+ * it takes to embed a new text, such as a search query, into the same
+ * space later, without the training texts. */
 #ifndef HV_EMBED_H
 #define HV_EMBED_H
 
@@ -31,10 +35,23 @@ typedef struct hv_embed_opts {
 
 void embed_opts_default(hv_embed_opts *o);
 
+/* Bounds on options: far above useful values, low enough that a typo cannot
+ * ask for terabytes. */
+#define EMBED_MAX_DIMS 4096u
+#define EMBED_MAX_OVERSAMPLE 4096u
+#define EMBED_MAX_POWER_ITERS 50u
+
+struct hv_embed_model;
+
 typedef struct hv_embedder {
     const char *name; /* "tfidf-svd" */
     int (*embed)(const struct hv_embedder *self, uint32_t n, hv_text_fn text, void *ud, const hv_embed_opts *o,
                  float *out /* n * o->dims */, hv_progress *p, hv_err *e);
+    /* The same vectors, and the query model into *model (the caller frees
+     * it with embed_model_free).  NULL for an embedder without one. */
+    int (*embed_with_model)(const struct hv_embedder *self, uint32_t n, hv_text_fn text, void *ud,
+                            const hv_embed_opts *o, float *out, struct hv_embed_model *model, hv_progress *p,
+                            hv_err *e);
 } hv_embedder;
 
 /* The embedder called name, or NULL ("tfidf-svd" is the default). */

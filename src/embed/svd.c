@@ -302,15 +302,29 @@ static int gram_double(const float *z, size_t m, uint32_t l, double *g) {
     return 0;
 }
 
-int svd_randomized(const hv_spmat *a, const hv_svd_opts *o, float *us, float *sigma, hv_progress *p, hv_err *e) {
+uint32_t svd_active_cols(const hv_spmat *a) {
+    uint8_t *seen = calloc(a->n_cols ? a->n_cols : 1, 1);
+    if (!seen) return UINT32_MAX;
+    uint32_t nact = 0;
+    for (uint64_t i = 0; i < a->nnz; i++)
+        if (!seen[a->col[i]]) {
+            seen[a->col[i]] = 1;
+            nact++;
+        }
+    free(seen);
+    return nact;
+}
+
+int svd_randomized(const hv_spmat *a, const hv_svd_opts *o, float *us, float *sigma, float *proj, hv_progress *p,
+                   hv_err *e) {
     const uint32_t n = a->n_rows, F = a->n_cols, k = o->k;
     if (k == 0) return hv_errf(e, HV_EUSAGE, "svd: 0 components");
     memset(us, 0, (size_t)n * k * sizeof *us);
     if (sigma) memset(sigma, 0, k * sizeof *sigma);
-    if (a->nnz == 0) return HV_OK; /* nothing to decompose: all zero */
+    if (a->nnz == 0) return HV_OK; /* nothing to decompose: all zero (and no active column for proj) */
     const int T = nthreads(o->threads);
     int rc = HV_OK;
-    float *q = NULL, *z = NULL, *g = NULL, *mk = NULL, *tmp = NULL;
+    float *q = NULL, *z = NULL, *g = NULL, *mk = NULL, *mi = NULL, *tmp = NULL;
     double *gd = NULL, *w = NULL;
     uint32_t *bound = NULL, *cmap = NULL, *act = NULL;
     uint64_t *cc = NULL;
@@ -335,9 +349,10 @@ int svd_randomized(const hv_spmat *a, const hv_svd_opts *o, float *us, float *si
     gd = malloc((size_t)l * l * sizeof *gd);
     w = malloc(l * sizeof *w);
     mk = malloc((size_t)l * keff * sizeof *mk);
+    mi = proj ? malloc((size_t)l * keff * sizeof *mi) : NULL;
     tmp = malloc((size_t)QR_BLOCK * l * sizeof *tmp);
     act = malloc((size_t)Fa * sizeof *act);
-    if (!q || !z || !g || !gd || !w || !mk || !tmp || !act) {
+    if (!q || !z || !g || !gd || !w || !mk || (proj && !mi) || !tmp || !act) {
         rc = hv_errf(e, HV_ENOMEM, "svd: out of memory (%u x %u sketch)", n, l);
         goto done;
     }
@@ -373,15 +388,27 @@ int svd_randomized(const hv_spmat *a, const hv_svd_opts *o, float *us, float *si
         rc = hv_errf(e, HV_EINTERNAL, "svd: eigen-decomposition of the %u x %u sketch failed", l, l);
         goto done;
     }
-    /* eigenvalues ascend: component c is eigenpair l-1-c; M = W_k S_k */
+    /* eigenvalues ascend: component c is eigenpair l-1-c; M = W_k S_k, and
+     * for the projection W_k S_k^-1 */
+    const double s1 = w[l - 1] > 0 ? sqrt(w[l - 1]) : 0;
     for (uint32_t c = 0; c < keff; c++) {
         double lam = w[l - 1 - c];
         double s = lam > 0 ? sqrt(lam) : 0;
         if (sigma) sigma[c] = (float)s;
-        for (uint32_t i = 0; i < l; i++) mk[(size_t)i * keff + c] = (float)(gd[(size_t)i * l + (l - 1 - c)] * s);
+        double inv = s > 0 && s > s1 * SVD_SIGMA_FLOOR ? 1.0 / s : 0;
+        for (uint32_t i = 0; i < l; i++) {
+            mk[(size_t)i * keff + c] = (float)(gd[(size_t)i * l + (l - 1 - c)] * s);
+            if (mi) mi[(size_t)i * keff + c] = (float)(gd[(size_t)i * l + (l - 1 - c)] * inv);
+        }
     }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)n, (blasint)keff, (blasint)l, 1.0f, q, (blasint)l,
                 mk, (blasint)keff, 0.0f, us, (blasint)k);
+    if (proj) {
+        /* V_k = Z W_k S_k^-1; z holds the active columns in ascending order */
+        if (keff < k) memset(proj, 0, (size_t)Fa * k * sizeof *proj);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (blasint)Fa, (blasint)keff, (blasint)l, 1.0f, z,
+                    (blasint)l, mi, (blasint)keff, 0.0f, proj, (blasint)k);
+    }
     /* fix each component's sign: its largest-magnitude entry positive (one
      * pass over the rows: a pass per column would stream us k times) */
     {
@@ -408,6 +435,11 @@ int svd_randomized(const hv_spmat *a, const hv_svd_opts *o, float *us, float *si
 #pragma omp parallel for num_threads(T) schedule(static)
         for (uint32_t r = 0; r < n; r++)
             for (uint32_t c = 0; c < keff; c++) us[(size_t)r * k + c] *= best[c];
+        if (proj) {
+#pragma omp parallel for num_threads(T) schedule(static)
+            for (uint32_t j = 0; j < Fa; j++)
+                for (uint32_t c = 0; c < keff; c++) proj[(size_t)j * k + c] *= best[c];
+        }
     }
     goto done;
 qr_fail:
@@ -422,6 +454,7 @@ done:
     free(gd);
     free(w);
     free(mk);
+    free(mi);
     free(bound);
     free(cc);
     return rc;

@@ -68,7 +68,7 @@ Test(svd, matches_exact_svd) {
     float *us = malloc((size_t)n * k * sizeof *us), sigma[8];
     hv_err e = {0, ""};
     hv_svd_opts o = {k, 16, 3, 7, 1}; /* the embedder's oversampling and iterations */
-    cr_assert_eq(svd_randomized(&a, &o, us, sigma, NULL, &e), HV_OK, "%s", e.msg);
+    cr_assert_eq(svd_randomized(&a, &o, us, sigma, NULL, NULL, &e), HV_OK, "%s", e.msg);
     for (uint32_t c = 0; c < k; c++) {
         cr_assert_float_eq(sigma[c], s[c], 1e-3 * s[c], "sigma %u: %g vs %g", c, sigma[c], s[c]);
         /* column c of us / sigma is u_c up to sign, and the sign rule holds */
@@ -101,10 +101,10 @@ Test(svd, deterministic_and_thread_count_stable) {
     float *x3 = malloc((size_t)n * k * sizeof *x3);
     hv_err e = {0, ""};
     hv_svd_opts o1 = {k, 16, 3, 99, 1}, o2 = {k, 16, 3, 99, 2};
-    cr_assert_eq(svd_randomized(&a, &o1, x1, NULL, NULL, &e), HV_OK);
-    cr_assert_eq(svd_randomized(&a, &o1, x2, NULL, NULL, &e), HV_OK);
+    cr_assert_eq(svd_randomized(&a, &o1, x1, NULL, NULL, NULL, &e), HV_OK);
+    cr_assert_eq(svd_randomized(&a, &o1, x2, NULL, NULL, NULL, &e), HV_OK);
     cr_assert_eq(memcmp(x1, x2, (size_t)n * k * sizeof *x1), 0, "same seed, same threads: same bytes");
-    cr_assert_eq(svd_randomized(&a, &o2, x3, NULL, NULL, &e), HV_OK);
+    cr_assert_eq(svd_randomized(&a, &o2, x3, NULL, NULL, NULL, &e), HV_OK);
     for (size_t i = 0; i < (size_t)n * k; i++) cr_assert_float_eq(x1[i], x3[i], 1e-3, "entry %zu", i);
     free(x1);
     free(x2);
@@ -147,7 +147,7 @@ Test(svd, more_components_than_rank) {
     float us[3 * 5], sigma[5];
     hv_err e = {0, ""};
     hv_svd_opts o = {5, 4, 2, 1, 1};
-    cr_assert_eq(svd_randomized(&a, &o, us, sigma, NULL, &e), HV_OK, "%s", e.msg);
+    cr_assert_eq(svd_randomized(&a, &o, us, sigma, NULL, NULL, &e), HV_OK, "%s", e.msg);
     cr_assert_float_eq(sigma[0], sqrt(10.0), 1e-4);
     cr_assert_float_eq(sigma[1], sqrt(10.0), 1e-4);
     cr_assert_float_eq(sigma[2], 0, 1e-3);
@@ -162,7 +162,7 @@ Test(svd, empty_matrix_gives_zeros) {
     float us[2 * 3] = {1, 1, 1, 1, 1, 1};
     hv_err e = {0, ""};
     hv_svd_opts o = {3, 2, 1, 1, 1};
-    cr_assert_eq(svd_randomized(&a, &o, us, NULL, NULL, &e), HV_OK);
+    cr_assert_eq(svd_randomized(&a, &o, us, NULL, NULL, NULL, &e), HV_OK);
     for (int i = 0; i < 6; i++) cr_assert_eq(us[i], 0);
     free(a.off);
 }
