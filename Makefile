@@ -1,7 +1,7 @@
 # hfviz - the front door.
 #   make         install missing Debian packages (if root), build build/hfviz
 #   make test    build the plain and the ASan+UBSan variants, run every test
-#   make run     the main job on the embedded demo data
+#   make run     build the demo map (if missing or stale) and serve it: prints the URL
 #   make fuzz    run each libFuzzer target for FUZZ_SECONDS (not part of test)
 #   make bench   ingest benchmarks (see bench/README.md)
 #   make clean
@@ -44,8 +44,18 @@ test-asan: asan
 
 test: test-plain test-asan
 
+# The demo map is rebuilt when the data or the binary changed (a few seconds).
+DEMO_MAP = build/demo.map
+PORT ?= 8000
+WEB_DIR = $(if $(wildcard web/dist/index.html),--web web/dist,)
+
+$(DEMO_MAP): data/demo/models.jsonl build/hfviz
+	@./build/hfviz build data/demo/models.jsonl -o $(DEMO_MAP) --no-cache 2> build/demo-build.log || { cat build/demo-build.log; exit 1; }
+
 run: build-cli
-	@./build/hfviz info data/demo/models.jsonl
+	@$(MAKE) $(DEMO_MAP)
+	@./build/hfviz info $(DEMO_MAP) | head -8
+	@./build/hfviz serve $(DEMO_MAP) --port $(PORT) $(WEB_DIR)
 
 fuzz: deps
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)

@@ -26,6 +26,7 @@
 #include "core/strpool.h"
 #include "embed/embed.h"
 #include "embed/embed_model.h"
+#include "search/search.h"
 #include "ingest/load.h"
 #include "knn/knn.h"
 #include "layout/umap.h"
@@ -259,15 +260,15 @@ static void stage_time(build_state *s, const char *name, double t0) {
 }
 
 /* Sections that other modules own, appended after map_write's own: the
- * embedder's query model (only with the vectors it searches).  The id
- * search index's writer will be added here. */
+ * embedder's query model (only with the vectors it searches) and the model
+ * id search index (src/search/). */
 static int write_extra_sections(void *ud, hv_mapwriter *w, hv_err *e) {
-    const build_state *s = ud;
+    build_state *s = ud;
     if (s->o.vectors && s->qmodel.dims) {
         int rc = embed_model_write(&s->qmodel, w, e);
         if (rc) return rc;
     }
-    return HV_OK;
+    return searchindex_map_extra((void *)s->ld.catalog, w, e);
 }
 
 static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {

@@ -21,6 +21,11 @@ void jw_strs(hv_jw *w, const hv_map *m, uint32_t sid) {
 
 void jw_model_brief(hv_jw *w, const hv_map *m, uint32_t row) {
     jw_obj(w);
+    jw_model_brief_fields(w, m, row);
+    jw_obj_end(w);
+}
+
+void jw_model_brief_fields(hv_jw *w, const hv_map *m, uint32_t row) {
     jw_key(w, "id");
     jw_str(w, map_id(m, row));
     jw_key(w, "row");
@@ -31,12 +36,16 @@ void jw_model_brief(hv_jw *w, const hv_map *m, uint32_t row) {
     jw_strs(w, m, m->library[row]);
     jw_key(w, "pipeline");
     jw_strs(w, m, m->pipeline[row]);
+    /* null when the input did not say (sorting counts them as 0) */
     jw_key(w, "downloads");
-    jw_int(w, m->downloads[row]);
+    if (m->has[row] & HV_HAS_DOWNLOADS) jw_int(w, m->downloads[row]);
+    else jw_null(w);
     jw_key(w, "likes");
-    jw_int(w, m->likes[row]);
+    if (m->has[row] & HV_HAS_LIKES) jw_int(w, m->likes[row]);
+    else jw_null(w);
     jw_key(w, "trending");
-    jw_num(w, m->trending[row]);
+    if (m->has[row] & HV_HAS_TRENDING) jw_num(w, m->trending[row]);
+    else jw_null(w);
     jw_key(w, "created_at");
     jw_time(w, m->created_at[row]);
     if (m->depth) {
@@ -52,7 +61,6 @@ void jw_model_brief(hv_jw *w, const hv_map *m, uint32_t row) {
         uint32_t root = m->family_root[m->family[row]];
         jw_str(w, map_id(m, root));
     }
-    jw_obj_end(w);
 }
 
 uint32_t arg_model(hv_server *s, const hv_req *rq, hv_resp *rs, const char *param) {

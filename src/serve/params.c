@@ -96,7 +96,8 @@ int arg_i64(const hv_req *rq, hv_resp *rs, const char *name, int64_t def, int64_
     errno = 0;
     long long x = strtoll(v, &end, 10);
     char ex[48];
-    if (*v == 0 || *end || errno || x < lo || x > hi) {
+    bool digits = (v[0] >= '0' && v[0] <= '9') || (v[0] == '-' && v[1] >= '0' && v[1] <= '9');
+    if (!digits || *end || errno || x < lo || x > hi) {
         resp_error(rs, 400, "bad parameter", "%s must be an integer in %" PRId64 "..%" PRId64 ", got '%s'", name, lo,
                    hi, excerpt(v, ex, sizeof ex));
         return -1;
@@ -115,7 +116,8 @@ int arg_f64(const hv_req *rq, hv_resp *rs, const char *name, double def, double 
     errno = 0;
     double x = strtod(v, &end);
     char ex[48];
-    if (*v == 0 || *end || errno || !isfinite(x) || x < lo || x > hi) {
+    bool digits = (v[0] >= '0' && v[0] <= '9') || ((v[0] == '-' || v[0] == '.') && v[1] >= '0' && v[1] <= '9');
+    if (!digits || *end || errno || !isfinite(x) || x < lo || x > hi) {
         resp_error(rs, 400, "bad parameter", "%s must be a number in %g..%g, got '%s'", name, lo, hi,
                    excerpt(v, ex, sizeof ex));
         return -1;
@@ -187,7 +189,10 @@ int arg_date(const hv_req *rq, hv_resp *rs, const char *name, int64_t def, bool 
     }
     int64_t t;
     char ex[48];
-    if (n > 35 || hv_parse_time(month ? hv_sv_cstr(tmp) : hv_sv_make(v, n), &t) != 0) {
+    /* a date, not a bare number (which the dataset parser reads as epoch seconds) */
+    bool dated = n >= 7 && v[4] == '-';
+    for (int i = 0; i < 4 && dated; i++) dated = v[i] >= '0' && v[i] <= '9';
+    if (!dated || n > 35 || hv_parse_time(month ? hv_sv_cstr(tmp) : hv_sv_make(v, n), &t) != 0) {
         resp_error(rs, 400, "bad parameter", "%s must be a date YYYY-MM-DD or YYYY-MM, got '%s'", name,
                    excerpt(v, ex, sizeof ex));
         return -1;

@@ -85,6 +85,7 @@ typedef struct hv_resp {
  * where costly, under once-guards). */
 typedef struct hv_points_cache hv_points_cache;
 typedef struct hv_search_state hv_search_state;
+typedef struct hv_overview_cache hv_overview_cache;
 
 typedef struct hv_server {
     hv_map map;
@@ -109,6 +110,7 @@ typedef struct hv_server {
     bool stats_built;
     hv_points_cache *points;
     hv_search_state *search;
+    hv_overview_cache *overview; /* /api/clusters, built on first use */
 } hv_server;
 
 typedef void (*hv_handler)(hv_server *s, const hv_req *rq, hv_resp *rs);
@@ -151,6 +153,8 @@ int arg_date(const hv_req *rq, hv_resp *rs, const char *name, int64_t def, bool 
 /* {"id", "row" (index into /api/points), "author", "library", "pipeline", "downloads", "likes", "trending",
  *  "created_at", "depth", "cluster", "family_root"} of one model. */
 void jw_model_brief(hv_jw *w, const hv_map *m, uint32_t row);
+/* The same keys without the braces, for objects that add their own. */
+void jw_model_brief_fields(hv_jw *w, const hv_map *m, uint32_t row);
 /* The row of a model id named by parameter `param`, answering 400 when the
  * parameter is missing and 404 when the id is unknown (HV_NO_ROW then). */
 uint32_t arg_model(hv_server *s, const hv_req *rq, hv_resp *rs, const char *param);

@@ -9,6 +9,8 @@ int points_init(hv_server *s, hv_err *e);
 void points_free(hv_server *s);
 int search_init(hv_server *s, hv_err *e);
 void search_free(hv_server *s);
+int overview_init(hv_server *s, hv_err *e);
+void overview_free(hv_server *s);
 
 /* ---- the model filter (filter.c) ----
  * Query parameters (all optional; lists are comma-separated, any-of):
@@ -79,5 +81,53 @@ void api_model_family(hv_server *s, const hv_req *rq, hv_resp *rs, uint32_t row)
 void api_model_path(hv_server *s, const hv_req *rq, hv_resp *rs, uint32_t row);
 void api_model_similar(hv_server *s, const hv_req *rq, hv_resp *rs, uint32_t row);
 void api_network_family(hv_server *s, const hv_req *rq, hv_resp *rs, uint32_t row);
+
+/* ---- lineage walks (graph.c) ---- */
+/* The edge types (1 << hv_relation) the map's families and depths count:
+ * stored by the build, HV_LINEAGE_DEFAULT_MASK (no merges) for older maps. */
+unsigned map_lineage_mask(const hv_map *m);
+/* A comma list of relation names (base, finetune, adapter, quantized,
+ * merge; "all") as such a mask; absent -> def.  400 on an unknown name. */
+int arg_relations(const hv_req *rq, hv_resp *rs, const char *name, unsigned def, unsigned *out);
+/* The names of a mask's relations as a JSON array. */
+void jw_relations(hv_jw *w, unsigned mask);
+/* Whether the map has lineage; else answers 409. */
+bool need_lineage(const hv_server *s, hv_resp *rs);
+/* "prefix" + the id with every byte outside [A-Za-z0-9._-] as '_' + "ext"
+ * (a Content-Disposition file name that needs no quoting). */
+void safe_filename(char *out, size_t cap, const char *prefix, hv_sv id, const char *ext);
+
+/* Rows -> int32, for walks bounded by what they visit (not by the map). */
+typedef struct hv_rowmap {
+    uint32_t *key; /* HV_NO_ROW = empty */
+    int32_t *val;
+    uint32_t cap, n;
+} hv_rowmap;
+int rowmap_init(hv_rowmap *h, uint32_t expect); /* -1 when out of memory */
+void rowmap_free(hv_rowmap *h);
+int32_t *rowmap_get(const hv_rowmap *h, uint32_t row); /* NULL when absent */
+/* 1 when added, 0 when present (value kept), -1 when out of memory. */
+int rowmap_put(hv_rowmap *h, uint32_t row, int32_t val);
+
+/* A breadth-first walk from start over the edges whose type is in mask:
+ * to parents (WALK_UP), children (WALK_DOWN) or both (the undirected family
+ * graph).  Each row reached for the first time goes into seen with
+ * sign * hops and is appended to order (capacity max_nodes); the walk ends
+ * when a row would not fit in max_nodes rows in seen (WALK_CUT_NODES in
+ * *cut; rows come in breadth-first order, nearest first), does not go
+ * beyond max_hops (WALK_CUT_HOPS when something was left there), and stops
+ * as soon as it reaches stop_at (HV_NO_ROW: never).  Rows already in seen are
+ * not revisited, so a second walk (down after up) shares the budget.
+ * -1 when out of memory. */
+enum { WALK_UP = 1, WALK_DOWN = 2, WALK_BOTH = 3 };
+enum { WALK_CUT_NODES = 1, WALK_CUT_HOPS = 2 };
+typedef struct hv_walk {
+    uint32_t start, stop_at;
+    unsigned mask;
+    int dirs;
+    int sign;
+    uint32_t max_hops, max_nodes;
+} hv_walk;
+int walk_bfs(const hv_map *m, const hv_walk *wk, hv_rowmap *seen, uint32_t *order, uint32_t *norder, unsigned *cut);
 
 #endif

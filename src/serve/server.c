@@ -108,13 +108,26 @@ int server_open(hv_server *s, const hv_serve_opts *o, hv_err *e) {
         s->cards = cardstore_open_at(o->map_path, m->cards_offset, m->cards_size, e);
         if (!s->cards) return hv_err_prefix(e, "%s: embedded card store", o->map_path);
     }
-    if ((rc = build_orders(s, e)) || (rc = build_families(s, e))) return rc;
+    double t[6];
+    t[0] = hv_now();
+    if ((rc = build_orders(s, e))) return rc;
+    t[1] = hv_now();
+    if ((rc = build_families(s, e))) return rc;
+    t[2] = hv_now();
     if (filter_init(s)) return hv_errf(e, HV_ENOMEM, "out of memory for the facet names");
-    if ((rc = points_init(s, e)) || (rc = search_init(s, e))) return rc;
+    t[3] = hv_now();
+    if ((rc = points_init(s, e))) return rc;
+    t[4] = hv_now();
+    if ((rc = search_init(s, e)) || (rc = overview_init(s, e))) return rc;
+    t[5] = hv_now();
+    fprintf(stderr, "hfviz serve: start-up: open %.0f ms, rankings %.0f, families %.0f, names %.0f, points %.0f, search %.0f\n",
+            (t[0] - s->started_at) * 1e3, (t[1] - t[0]) * 1e3, (t[2] - t[1]) * 1e3, (t[3] - t[2]) * 1e3,
+            (t[4] - t[3]) * 1e3, (t[5] - t[4]) * 1e3);
     return HV_OK;
 }
 
 void server_close(hv_server *s) {
+    overview_free(s);
     search_free(s);
     points_free(s);
     free(s->by_downloads);

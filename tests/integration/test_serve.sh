@@ -2,7 +2,8 @@
 # hfviz serve on the demo map: every tests/serve/check_*.py runs against a
 # real server on a free loopback port.  Each check gets the base URL, the
 # demo's source rows (data/demo/models.jsonl) and the map's path, and
-# recomputes what it expects from the source rows itself.
+# recomputes what it expects from the source rows itself.  The hfviz binary
+# comes fifth, for checks that build and serve a map of their own.
 set -u
 HFVIZ=${1:-build/hfviz}
 TMP=$(mktemp -d)
@@ -27,7 +28,7 @@ while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$TMP/port" ] || { cat "$TMP/serve.out"; echo "FAIL: server did not start"; exit 1; }
 URL="http://127.0.0.1:$(cat "$TMP/port")"
 for check in tests/serve/check_*.py; do
-    python3 "$check" "$URL" data/demo/models.jsonl "$MAP" "$TMP" || fail "$check"
+    python3 "$check" "$URL" data/demo/models.jsonl "$MAP" "$TMP" "$HFVIZ" || fail "$check"
 done
 kill -TERM "$PID"
 wait "$PID"
