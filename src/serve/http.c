@@ -10,9 +10,14 @@
  *     client accepts it and the body is worth it, CORS headers when
  *     --allow-origin is set, ETag/Cache-Control from the handler, and a
  *     304 when If-None-Match matches.
+ * Requests that scan the columns or build big bodies (serve_route_heavy)
+ * do not run on the event threads: the connection is suspended, a worker
+ * of a small pool answers it, and the connection is resumed to send the
+ * answer, so a 400 ms export never stalls the other clients of that event
+ * thread.  Per-model answers (well under a millisecond) run inline.
  * Limits: header bytes per connection (MHD answers 431/414 beyond), an idle
  * timeout against slow clients, a connection cap.  SIGINT/SIGTERM stop the
- * daemon cleanly (in-flight requests finish). */
+ * daemon cleanly (queued and in-flight requests finish first). */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
@@ -33,11 +38,53 @@
 typedef struct conn_state {
     hv_buf body;
     bool too_large;
+    int phase; /* 0 receiving, 1 queued for a worker, 2 answered by it */
+    double t0;
+    hv_req rq;
+    hv_resp rs;
+    struct MHD_Connection *conn;
+    struct conn_state *next; /* in the work queue */
 } conn_state;
 
-typedef struct arg_collect {
-    hv_req *rq;
-} arg_collect;
+/* ---- the worker pool for heavy requests ---- */
+static struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    conn_state *head, *tail;
+    bool closing;
+    int nthreads;
+    pthread_t th[SERVE_MAX_THREADS];
+    hv_server *s;
+} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, false, 0, {0}, NULL};
+
+static void *worker(void *arg) {
+    (void)arg;
+    for (;;) {
+        pthread_mutex_lock(&pool.mu);
+        while (!pool.head && !pool.closing) pthread_cond_wait(&pool.cv, &pool.mu);
+        conn_state *cs = pool.head;
+        if (!cs) { /* closing and drained */
+            pthread_mutex_unlock(&pool.mu);
+            return NULL;
+        }
+        pool.head = cs->next;
+        if (!pool.head) pool.tail = NULL;
+        pthread_mutex_unlock(&pool.mu);
+        serve_dispatch(pool.s, &cs->rq, &cs->rs);
+        cs->phase = 2;
+        MHD_resume_connection(cs->conn); /* MHD calls on_request again to send it */
+    }
+}
+
+static void enqueue(conn_state *cs) {
+    pthread_mutex_lock(&pool.mu);
+    cs->next = NULL;
+    if (pool.tail) pool.tail->next = cs;
+    else pool.head = cs;
+    pool.tail = cs;
+    pthread_cond_signal(&pool.cv);
+    pthread_mutex_unlock(&pool.mu);
+}
 
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
     (void)kind;
@@ -197,43 +244,58 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
-    double t0 = hv_now();
-    hv_req rq;
-    memset(&rq, 0, sizeof rq);
-    rq.method = method;
-    rq.path = url;
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &rq);
-    rq.body = cs->body.p;
-    rq.body_len = cs->body.n;
-    rq.accept_gzip = accepts_gzip(c);
-    rq.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
-    hv_resp rs;
-    resp_init(&rs);
+    if (cs->phase == 2) { /* a worker answered: send it */
+        enum MHD_Result ok = send_resp(s, c, &cs->rq, &cs->rs);
+        if (s->opts.log_requests)
+            fprintf(stderr, "%s %s %d %.2f ms\n", method, url, cs->rs.status, (hv_now() - cs->t0) * 1e3);
+        resp_free(&cs->rs);
+        cs->phase = 3;
+        return ok;
+    }
+    if (cs->phase != 0) return MHD_NO; /* called again after the answer: should not happen */
+    cs->t0 = hv_now();
+    hv_req *rq = &cs->rq;
+    memset(rq, 0, sizeof *rq);
+    rq->method = method;
+    rq->path = url;
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, rq);
+    rq->body = cs->body.p;
+    rq->body_len = cs->body.n;
+    rq->accept_gzip = accepts_gzip(c);
+    rq->if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+    hv_resp *rs = &cs->rs;
+    resp_init(rs);
     if (cs->too_large)
-        resp_error(&rs, 413, "request body too large", "bodies are limited to %zu bytes", (size_t)SERVE_MAX_BODY);
-    else if (rq.too_many_args)
-        resp_error(&rs, 400, "too many parameters", "at most %d query parameters", SERVE_MAX_ARGS);
+        resp_error(rs, 413, "request body too large", "bodies are limited to %zu bytes", (size_t)SERVE_MAX_BODY);
+    else if (rq->too_many_args)
+        resp_error(rs, 400, "too many parameters", "at most %d query parameters", SERVE_MAX_ARGS);
     else if (s->opts.allow_origin && strcmp(method, "OPTIONS") == 0) { /* CORS preflight */
-        rs.status = 204;
-        rs.no_gzip = true;
+        rs->status = 204;
+        rs->no_gzip = true;
+    } else if (pool.nthreads && serve_route_heavy(rq)) {
+        cs->phase = 1;
+        cs->conn = c;
+        MHD_suspend_connection(c);
+        enqueue(cs);
+        return MHD_YES;
     } else
-        serve_dispatch(s, &rq, &rs);
+        serve_dispatch(s, rq, rs);
     enum MHD_Result ok;
-    if (rs.status == 204 && s->opts.allow_origin) {
+    if (rs->status == 204 && s->opts.allow_origin) {
         struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
         if (!r) return MHD_NO;
-        add_common_headers(s, r, &rs);
+        add_common_headers(s, r, rs);
         MHD_add_response_header(r, MHD_HTTP_HEADER_ACCESS_CONTROL_ALLOW_METHODS, "GET, HEAD, POST, OPTIONS");
         MHD_add_response_header(r, "Access-Control-Allow-Headers", "Content-Type");
         MHD_add_response_header(r, "Access-Control-Max-Age", "600");
         ok = MHD_queue_response(c, 204, r);
         MHD_destroy_response(r);
     } else {
-        ok = send_resp(s, c, &rq, &rs);
+        ok = send_resp(s, c, rq, rs);
     }
-    if (s->opts.log_requests)
-        fprintf(stderr, "%s %s %d %.2f ms\n", method, url, rs.status, (hv_now() - t0) * 1e3);
-    resp_free(&rs);
+    if (s->opts.log_requests) fprintf(stderr, "%s %s %d %.2f ms\n", method, url, rs->status, (hv_now() - cs->t0) * 1e3);
+    resp_free(rs);
+    cs->phase = 3;
     return ok;
 }
 
@@ -242,9 +304,19 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
     conn_state *cs = *con_cls;
     if (cs) {
         hv_buf_free(&cs->body);
+        if (cs->phase == 2) resp_free(&cs->rs); /* answered but never sent (client gone) */
         free(cs);
         *con_cls = NULL;
     }
+}
+
+static void stop_pool(void) {
+    pthread_mutex_lock(&pool.mu);
+    pool.closing = true;
+    pthread_cond_broadcast(&pool.cv);
+    pthread_mutex_unlock(&pool.mu);
+    for (int i = 0; i < pool.nthreads; i++) pthread_join(pool.th[i], NULL);
+    pool.nthreads = 0;
 }
 
 int serve_run(hv_server *s, hv_err *e) {
@@ -268,14 +340,24 @@ int serve_run(hv_server *s, hv_err *e) {
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+    pool.s = s;
+    pool.closing = false;
+    pool.nthreads = 0;
+    int nworkers = threads;
+    for (int i = 0; i < nworkers; i++)
+        if (pthread_create(&pool.th[pool.nthreads], NULL, worker, NULL) == 0) pool.nthreads++;
+    unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, s->opts.port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVE_TIMEOUT_S,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVE_MAX_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)SERVE_MAX_HEADER_BYTES, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
-    if (!d) return hv_errf(e, HV_EIO, "cannot listen on %s:%u: %s", host, s->opts.port, strerror(errno));
+    if (!d) {
+        int err = errno;
+        stop_pool();
+        return hv_errf(e, HV_EIO, "cannot listen on %s:%u: %s", host, s->opts.port, strerror(err));
+    }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     unsigned port = info ? info->port : s->opts.port;
     printf("hfviz serve: %u models from %s\n", s->map.n, s->opts.map_path);
@@ -291,6 +373,10 @@ int serve_run(hv_server *s, hv_err *e) {
     int sig = 0;
     sigwait(&stop, &sig);
     fprintf(stderr, "hfviz serve: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    /* no new connections; the workers finish the queue and resume every
+     * suspended connection before the daemon may stop */
+    MHD_quiesce_daemon(d);
+    stop_pool();
     MHD_stop_daemon(d);
     return HV_OK;
 }

@@ -107,6 +107,21 @@ static void model_dispatch(hv_server *s, const hv_req *rq, hv_resp *rs, const ch
     resp_error(rs, 404, "unknown model", "no model '%.*s' in this map", (int)(all.n > 200 ? 200 : all.n), all.p);
 }
 
+bool serve_route_heavy(const hv_req *rq) {
+    const char *p = rq->path;
+    if (strncmp(p, "/api/", 5) != 0) return false; /* static files: sendfile */
+    static const char *const light[] = {"/api/", "/api/openapi.json", "/api/rows", "/api/distance", NULL};
+    for (int i = 0; light[i]; i++)
+        if (strcmp(p, light[i]) == 0) return false;
+    if (strncmp(p, "/api/model/", 11) == 0) return false; /* one model's rows only */
+    if (strcmp(p, "/api/search") == 0) { /* the id index answers in microseconds */
+        for (int i = 0; i < rq->nargs; i++)
+            if (strcmp(rq->args[i].k, "mode") == 0 && rq->args[i].v && strcmp(rq->args[i].v, "id") == 0) return false;
+        return true; /* auto and semantic may embed and compare vectors */
+    }
+    return true;
+}
+
 void serve_dispatch(hv_server *s, const hv_req *rq, hv_resp *rs) {
     const char *path = rq->path;
     if (strncmp(path, "/api", 4) != 0 || (path[4] != 0 && path[4] != '/')) {

@@ -120,6 +120,9 @@ int server_open(hv_server *s, const hv_serve_opts *o, hv_err *e);
 void server_close(hv_server *s);
 /* router.c: answer one request (sets rs). */
 void serve_dispatch(hv_server *s, const hv_req *rq, hv_resp *rs);
+/* Whether a request may take milliseconds (a scan of the columns, a big
+ * body): http.c answers those on its worker pool, not the event threads. */
+bool serve_route_heavy(const hv_req *rq);
 /* http.c: run until SIGINT/SIGTERM. */
 int serve_run(hv_server *s, hv_err *e);
 

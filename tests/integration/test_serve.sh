@@ -36,5 +36,9 @@ rc=$?
 PID=""
 [ "$rc" -eq 0 ] || fail "serve exited $rc after SIGTERM"
 grep -q "stopping" "$TMP/serve.out" || fail "no clean stop on SIGTERM"
+if grep -q "AddressSanitizer\|runtime error\|LeakSanitizer" "$TMP/serve.out"; then
+    cat "$TMP/serve.out"
+    fail "sanitizer report from the server"
+fi
 [ $fails -eq 0 ] && echo "serve: all checks passed"
 exit $((fails > 0))
