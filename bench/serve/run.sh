@@ -28,14 +28,17 @@ now_ms() { date +%s%3N; }
 
 echo "hfviz serve benchmark: $(basename "$MAP"), $(nproc) cores, $THREADS server threads, $(date -u +%Y-%m-%d)"
 
+first_id=$("$HFVIZ" export "$MAP" --format csv 2>/dev/null | sed -n 2p | cut -d, -f1)
 # 1. cold start: process start to the first answer (page cache dropped when we may)
 for cache in cold warm; do
     if [ $cache = cold ]; then sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || cache="warm (could not drop caches)"; fi
     t0=$(now_ms)
     start
-    while ! [ -s "$OUT/port" ] || ! curl -sf -o /dev/null "http://127.0.0.1:$(cat "$OUT/port")/api/models?limit=1"; do sleep 0.01; done
+    while ! [ -s "$OUT/port" ] || ! curl -sf -o /dev/null "http://127.0.0.1:$(cat "$OUT/port")/api/model/$first_id"; do sleep 0.005; done
     t1=$(now_ms)
-    echo "cold start ($cache page cache): $((t1 - t0)) ms to the first /api/models answer; $(grep start-up "$OUT/serve.log" | sed 's/.*start-up: //')"
+    curl -sf -o /dev/null "http://127.0.0.1:$(cat "$OUT/port")/api/models?limit=50"
+    t2=$(now_ms)
+    echo "cold start ($cache page cache): $((t1 - t0)) ms from exec to the first answer (/api/model/ID), $((t2 - t0)) ms to the first /api/models page; $(grep start-up "$OUT/serve.log" | sed 's/.*start-up: //')"
     URL="http://127.0.0.1:$(cat "$OUT/port")"
     echo "RSS after start: $(awk '/VmRSS/ { printf "%.0f MiB", $2 / 1024 }' /proc/$PID/status)"
     [ "$cache" = warm ] || { kill $PID; wait $PID 2>/dev/null || true; }
@@ -77,7 +80,11 @@ awk -F/ 'NR % 5 == 0 { print "/api/search?q=" $0 } NR % 5 == 1 { print "/api/sea
          NR % 5 == 3 { s = $2; print "/api/search?q=" substr(s, 1, 3) substr(s, 5) }
          NR % 5 == 4 { print "/api/search?q=" substr($2, 1, 2) }' "$ids" > "$OUT/p_search.txt"
 printf '/api/search?q=llama\n/api/search?q=bert\n/api/search?q=gguf\n/api/search?q=lora\n/api/search?q=qwen2\n' >> "$OUT/p_search.txt"
-for what in model similar search; do
+# autocomplete asks for ids (mode=id); free text goes to the semantic search
+sed 's/$/\&mode=id/' "$OUT/p_search.txt" > "$OUT/p_search_id.txt"
+awk 'NR % 50 == 0 { split($0, a, "/"); print "/api/search?mode=semantic&q=" a[1] "%20model%20" substr(a[2], 1, 5) }' "$ids" > "$OUT/p_semantic.txt"
+printf '/api/search?mode=semantic&q=text%%20to%%20speech\n/api/search?mode=semantic&q=llama%%20chat%%20quantized\n' >> "$OUT/p_semantic.txt"
+for what in model similar search_id search semantic; do
     PATHS_FILE="$OUT/p_$what.txt" wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$here/paths.lua" "$URL" > "$OUT/wrk_$what.txt" 2>&1
     echo "wrk $what, $CONNS connections, ${DURATION}s: $(grep RESULT "$OUT/wrk_$what.txt" | sed 's/RESULT //')"
 done

@@ -1,7 +1,6 @@
 /* jsonw.c - see jsonw.h. */
 #include "core/jsonw.h"
 
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -142,18 +141,29 @@ void jw_cstr(hv_jw *w, const char *s) {
     jw_str(w, hv_sv_cstr(s));
 }
 
+/* Decimal digits of v, written backwards from end; returns the start.
+ * (snprintf costs more than the rest of a small object.) */
+static char *utoa_back(uint64_t v, char *end) {
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
 void jw_int(hv_jw *w, int64_t v) {
-    char t[24];
-    int n = snprintf(t, sizeof t, "%" PRId64, v);
+    char t[24], *e = t + sizeof t;
+    char *p = utoa_back(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, e);
+    if (v < 0) *--p = '-';
     sep(w);
-    put(w, t, (size_t)n);
+    put(w, p, (size_t)(e - p));
 }
 
 void jw_uint(hv_jw *w, uint64_t v) {
-    char t[24];
-    int n = snprintf(t, sizeof t, "%" PRIu64, v);
+    char t[24], *e = t + sizeof t;
+    char *p = utoa_back(v, e);
     sep(w);
-    put(w, t, (size_t)n);
+    put(w, p, (size_t)(e - p));
 }
 
 static void num_(hv_jw *w, double v, const char *fmt) {

@@ -391,9 +391,14 @@ static int parse_body(hv_server *s, const hv_req *rq, hv_resp *rs, export_req *x
 
 /* ---- the rows of a filter ---- */
 
-static int filtered_rows(const hv_server *s, hv_resp *rs, export_req *x, uint32_t *total) {
+static int filtered_rows(hv_server *s, hv_resp *rs, export_req *x, uint32_t *total) {
+    const uint32_t *rank = server_ranking(s, RANK_DOWNLOADS);
+    if (!rank) {
+        resp_error(rs, 500, "out of memory", "export rows");
+        return -1;
+    }
     uint32_t n = 0;
-    for (uint32_t i = 0; i < s->map.n; i++) n += filter_match(s, &x->filter, s->by_downloads[i]);
+    for (uint32_t i = 0; i < s->map.n; i++) n += filter_match(s, &x->filter, rank[i]);
     *total = n;
     if (n > x->limit && !x->limit_given) {
         resp_error(rs, 400, "too many rows",
@@ -409,7 +414,7 @@ static int filtered_rows(const hv_server *s, hv_resp *rs, export_req *x, uint32_
         return -1;
     }
     for (uint32_t i = 0; i < s->map.n && x->nrows < want; i++)
-        if (filter_match(s, &x->filter, s->by_downloads[i])) x->rows[x->nrows++] = s->by_downloads[i];
+        if (filter_match(s, &x->filter, rank[i])) x->rows[x->nrows++] = rank[i];
     return 0;
 }
 

@@ -31,11 +31,11 @@ void api_models(hv_server *s, const hv_req *rq, hv_resp *rs) {
         arg_u32(rq, rs, "offset", 0, 0, s->map.n, &offset) || arg_enum(rq, rs, "sort", SORTS, 0, &sort) ||
         arg_enum(rq, rs, "order", ORDERS, 0, &order))
         return;
-    const uint32_t *rank = sort == 0 ? s->by_downloads : sort == 1 ? s->by_likes : sort == 2 ? s->by_trending
-                                                                                         : s->by_created;
+    const uint32_t *rank = server_ranking(s, sort); /* SORTS[] is in RANK_* order */
     uint32_t n = s->map.n, total = 0;
     uint32_t *page = malloc((size_t)limit * sizeof *page);
-    if (!page) {
+    if (!page || !rank) {
+        free(page);
         resp_error(rs, 500, "out of memory", "try a smaller limit");
         return;
     }

@@ -295,8 +295,15 @@ void api_network_derivatives(hv_server *s, const hv_req *rq, hv_resp *rs) {
     /* children in order of downloads, so a truncated answer keeps the edges
      * into the most used models; the count goes on to the end */
     uint64_t total = 0;
+    const uint32_t *rank = server_ranking(s, RANK_DOWNLOADS);
+    if (!rank) {
+        free(g.edges);
+        rowmap_free(&seen);
+        resp_error(rs, 500, "out of memory", "derivative network");
+        return;
+    }
     for (uint32_t i = 0; i < m->n; i++) {
-        uint32_t c = s->by_downloads[i];
+        uint32_t c = rank[i];
         if (m->edge_off[c] == m->edge_off[c + 1] || !filter_match(s, &f, c)) continue;
         for (uint64_t k = m->edge_off[c]; k < m->edge_off[c + 1]; k++) {
             if (!(mask >> m->edges[k].type & 1u) || !filter_match(s, &f, m->edges[k].parent)) continue;

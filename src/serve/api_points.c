@@ -56,6 +56,8 @@ struct hv_points_cache {
     /* per coded facet: strs id -> code, kept as a sorted list of (strs id, code) */
     uint32_t ndict[4];
     uint32_t *dict_sid[4]; /* code - 1 -> strs id */
+    uint32_t *hkey[4];     /* strs id -> code: open addressing, 512 slots */
+    uint8_t *hcode[4];
     cached def[2];         /* default fields, 2D and 3D */
 };
 
@@ -127,12 +129,29 @@ static int build_dict(hv_points_cache *pc, const hv_map *m, int which) {
     return 0;
 }
 
+#define CODE_SLOTS 512 /* > 2 x DICT_CODES */
+
 static uint8_t code_of(const hv_points_cache *pc, int which, uint32_t sid) {
     if (!sid) return 0;
-    const uint32_t *d = pc->dict_sid[which];
-    for (uint32_t i = 0; i < pc->ndict[which]; i++) /* most rows hit the first few codes */
-        if (d[i] == sid) return (uint8_t)(i + 1);
-    return 255;
+    const uint32_t *k = pc->hkey[which];
+    for (uint32_t h = (sid * 2654435761u) & (CODE_SLOTS - 1);; h = (h + 1) & (CODE_SLOTS - 1)) {
+        if (k[h] == sid) return pc->hcode[which][h];
+        if (k[h] == 0) return 255; /* not among the named values */
+    }
+}
+
+static int build_codes(hv_points_cache *pc, int which) {
+    pc->hkey[which] = calloc(CODE_SLOTS, sizeof(uint32_t));
+    pc->hcode[which] = calloc(CODE_SLOTS, 1);
+    if (!pc->hkey[which] || !pc->hcode[which]) return -1;
+    for (uint32_t i = 0; i < pc->ndict[which]; i++) {
+        uint32_t sid = pc->dict_sid[which][i];
+        uint32_t h = (sid * 2654435761u) & (CODE_SLOTS - 1);
+        while (pc->hkey[which][h]) h = (h + 1) & (CODE_SLOTS - 1);
+        pc->hkey[which][h] = sid;
+        pc->hcode[which][h] = (uint8_t)(i + 1);
+    }
+    return 0;
 }
 
 int points_init(hv_server *s, hv_err *e) {
@@ -141,14 +160,15 @@ int points_init(hv_server *s, hv_err *e) {
     s->points = pc;
     for (int i = 0; i < 2; i++) pthread_mutex_init(&pc->def[i].lock, NULL);
     for (int w = 0; w < 4; w++)
-        if (build_dict(pc, &s->map, w)) return hv_errf(e, HV_ENOMEM, "out of memory for the points dictionaries");
+        if (build_dict(pc, &s->map, w) || build_codes(pc, w))
+            return hv_errf(e, HV_ENOMEM, "out of memory for the points dictionaries");
     return HV_OK;
 }
 
 void points_free(hv_server *s) {
     hv_points_cache *pc = s->points;
     if (!pc) return;
-    for (int w = 0; w < 4; w++) free(pc->dict_sid[w]);
+    for (int w = 0; w < 4; w++) free(pc->dict_sid[w]), free(pc->hkey[w]), free(pc->hcode[w]);
     for (int i = 0; i < 2; i++) {
         hv_buf_free(&pc->def[i].raw);
         free(pc->def[i].gz);
@@ -417,6 +437,23 @@ static unsigned parse_fields(const char *v, hv_resp *rs, bool *ok) {
     return mask;
 }
 
+/* The cached default body for dims (2 or 3), built on first use; NULL when
+ * it cannot be built. */
+static cached *default_body(hv_server *s, int dims) {
+    cached *c = &s->points->def[dims - 2];
+    pthread_mutex_lock(&c->lock);
+    if (!c->built) {
+        c->raw.max = SERVE_MAX_RESPONSE;
+        c->built = build_body(s, dims, DEFAULT_FIELDS, &c->raw) == 0;
+    }
+    pthread_mutex_unlock(&c->lock);
+    return c->built ? c : NULL;
+}
+
+void points_warm(hv_server *s) {
+    if (s->map.coords2d) default_body(s, 2);
+}
+
 void api_points(hv_server *s, const hv_req *rq, hv_resp *rs) {
     uint32_t dims;
     const char *fv;
@@ -446,14 +483,9 @@ void api_points(hv_server *s, const hv_req *rq, hv_resp *rs) {
         rs->status = 200;
         return;
     }
-    cached *c = &s->points->def[dims - 2];
-    pthread_mutex_lock(&c->lock);
-    int fail = 0;
-    if (!c->built) {
-        c->raw.max = SERVE_MAX_RESPONSE;
-        fail = build_body(s, (int)dims, fields, &c->raw);
-        c->built = !fail;
-    }
+    cached *c = default_body(s, (int)dims);
+    int fail = c == NULL;
+    if (c) pthread_mutex_lock(&c->lock);
     if (!fail && rq->accept_gzip && !c->gz_built) {
         struct libdeflate_compressor *z = libdeflate_alloc_compressor(6);
         size_t cap = z ? libdeflate_gzip_compress_bound(z, c->raw.n) : 0;
@@ -462,7 +494,7 @@ void api_points(hv_server *s, const hv_req *rq, hv_resp *rs) {
         if (z) libdeflate_free_compressor(z);
         c->gz_built = c->gz_len > 0;
     }
-    pthread_mutex_unlock(&c->lock);
+    if (c) pthread_mutex_unlock(&c->lock);
     if (fail) {
         resp_error(rs, 500, "out of memory", "building the points");
         return;

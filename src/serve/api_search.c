@@ -5,9 +5,9 @@
  *                  by match tier then downloads (search.h)
  *   mode=semantic  the text embedded into the map's space, then the models
  *                  whose vectors are nearest (cosine)
- *   mode=auto      (default) the id matches first; when they are fewer than
- *                  limit, or the query has a space (ids have none), the
- *                  semantic matches fill the list
+ *   mode=auto      (default) the id matches first; when the query is free
+ *                  text (a space inside: ids have none) or no id matches,
+ *                  the semantic matches fill the list
  *
  * Nearest vectors: exact (every row, one dot product each) up to
  * SEMANTIC_EXACT_MAX rows or with exact=true; above that a best-first beam
@@ -277,7 +277,9 @@ void api_search(hv_server *s, const hv_req *rq, hv_resp *rs) {
     cand sem[2 * HV_SEARCH_MAX_LIMIT];
     uint32_t nsem = 0;
     int known = -1;
-    bool want_sem = mode == 2 || (mode == 0 && can_semantic && (res.n < limit || strchr(q, ' ')));
+    hv_sv qt = hv_sv_trim(hv_sv_cstr(q));
+    bool spaced = memchr(qt.p, ' ', qt.n) != NULL;
+    bool want_sem = mode == 2 || (mode == 0 && can_semantic && qt.n && (res.n == 0 || spaced));
     if (want_sem) {
         float *qv = malloc((size_t)m->dim * sizeof *qv);
         if (!qv) {

@@ -24,6 +24,7 @@
 #include <libdeflate.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -299,6 +300,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return ok;
 }
 
+/* TCP_NODELAY on every connection: a response leaves in two writes
+ * (headers, then the body) and with Nagle on the second waits for the
+ * client's delayed ACK, 40 ms, on a share of requests (seen as a 30 ms p99
+ * with a sub-0.1 ms median before this). */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe) {
+    (void)cls, (void)socket_context;
+    if (toe != MHD_CONNECTION_NOTIFY_STARTED) return;
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci) return;
+    int one = 1;
+    setsockopt(ci->connect_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe) {
     (void)cls, (void)c, (void)toe;
     conn_state *cs = *con_cls;
@@ -308,6 +323,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
         free(cs);
         *con_cls = NULL;
     }
+}
+
+static void *warm_up(void *s) {
+    server_warm(s);
+    return NULL;
 }
 
 static void stop_pool(void) {
@@ -352,7 +372,7 @@ int serve_run(hv_server *s, hv_err *e) {
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SERVE_TIMEOUT_S,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)SERVE_MAX_CONNECTIONS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)SERVE_MAX_HEADER_BYTES, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+        on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
     if (!d) {
         int err = errno;
         stop_pool();
@@ -370,6 +390,8 @@ int serve_run(hv_server *s, hv_err *e) {
             fclose(f);
         }
     }
+    pthread_t warm;
+    bool warming = pthread_create(&warm, NULL, warm_up, s) == 0;
     int sig = 0;
     sigwait(&stop, &sig);
     fprintf(stderr, "hfviz serve: %s, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -378,5 +400,6 @@ int serve_run(hv_server *s, hv_err *e) {
     MHD_quiesce_daemon(d);
     stop_pool();
     MHD_stop_daemon(d);
+    if (warming) pthread_join(warm, NULL);
     return HV_OK;
 }

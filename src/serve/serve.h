@@ -93,8 +93,10 @@ typedef struct hv_server {
     char web_root[4096]; /* realpath of web_dir, "" when none */
     char etag_base[24];  /* from the map's size and table checksum */
     double started_at;
-    /* rows sorted by downloads, likes, trending, created (descending) */
-    uint32_t *by_downloads, *by_likes, *by_trending, *by_created;
+    /* rows by downloads, likes, trending, created (descending): use
+     * server_ranking(), which builds them on first use */
+    uint32_t *ranking[4];
+    pthread_mutex_t ranking_lock;
     /* card store embedded in the map; one reader behind a lock */
     hv_cardstore *cards;
     pthread_mutex_t cards_lock;
@@ -116,7 +118,13 @@ typedef struct hv_server {
 typedef void (*hv_handler)(hv_server *s, const hv_req *rq, hv_resp *rs);
 
 /* server.c */
+enum { RANK_DOWNLOADS, RANK_LIKES, RANK_TRENDING, RANK_CREATED, RANK_COUNT };
 int server_open(hv_server *s, const hv_serve_opts *o, hv_err *e);
+/* Rows in descending order of a column (ties in row order); NULL when out
+ * of memory.  Built on first use, then shared. */
+const uint32_t *server_ranking(hv_server *s, int which);
+/* Build what the first requests will want (run on a thread once listening). */
+void server_warm(hv_server *s);
 void server_close(hv_server *s);
 /* router.c: answer one request (sets rs). */
 void serve_dispatch(hv_server *s, const hv_req *rq, hv_resp *rs);

@@ -6,6 +6,8 @@
 
 /* ---- lifetimes of the lazily built parts ---- */
 int points_init(hv_server *s, hv_err *e);
+/* Build the default 2D points body now (the warm-up thread). */
+void points_warm(hv_server *s);
 void points_free(hv_server *s);
 int search_init(hv_server *s, hv_err *e);
 void search_free(hv_server *s);

@@ -2,9 +2,11 @@
  *
  * Start-up must stay under a second at 1.86M models, so nothing here sorts
  * strings or reads the whole file: the map is mmap'ed without a checksum
- * pass (`hfviz info MAP` verifies), the four rankings are LSD radix sorts
- * of the numeric columns (stable, so ties keep row order), and the family
- * grouping is one counting sort. */
+ * pass (`hfviz info MAP` verifies) and the family grouping is one counting
+ * sort.  The four rankings (LSD radix sorts of the numeric columns, stable
+ * so ties keep row order) are built on first use, and a warm-up thread
+ * builds the common ones (and the default points) as soon as the server
+ * listens, so the first requests rarely wait for them. */
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -45,29 +47,40 @@ static uint64_t key_f64(double v) {
     return (u >> 63) ? ~u : u | (UINT64_C(1) << 63);
 }
 
-static int build_orders(hv_server *s, hv_err *e) {
-    const hv_map *m = &s->map;
+static uint32_t *build_ranking(const hv_map *m, int which) {
     uint32_t n = m->n;
     uint64_t *key = malloc((size_t)(n ? n : 1) * sizeof *key);
-    if (!key) return hv_errf(e, HV_ENOMEM, "out of memory for the rankings");
-    uint32_t **dst[4] = {&s->by_downloads, &s->by_likes, &s->by_trending, &s->by_created};
-    for (int which = 0; which < 4; which++) {
-        for (uint32_t r = 0; r < n; r++) {
-            switch (which) {
-            case 0: key[r] = key_i64(m->downloads[r]); break;
-            case 1: key[r] = key_i64(m->likes[r]); break;
-            case 2: key[r] = key_f64(m->trending[r]); break;
-            default: key[r] = key_i64(m->created_at[r]); break;
-            }
-        }
-        *dst[which] = radix_desc(key, n);
-        if (!*dst[which]) {
-            free(key);
-            return hv_errf(e, HV_ENOMEM, "out of memory for the rankings");
+    if (!key) return NULL;
+    for (uint32_t r = 0; r < n; r++) {
+        switch (which) {
+        case RANK_DOWNLOADS: key[r] = key_i64(m->downloads[r]); break;
+        case RANK_LIKES: key[r] = key_i64(m->likes[r]); break;
+        case RANK_TRENDING: key[r] = key_f64(m->trending[r]); break;
+        default: key[r] = key_i64(m->created_at[r]); break;
         }
     }
+    uint32_t *order = radix_desc(key, n);
     free(key);
-    return HV_OK;
+    return order;
+}
+
+const uint32_t *server_ranking(hv_server *s, int which) {
+    uint32_t *r = __atomic_load_n(&s->ranking[which], __ATOMIC_ACQUIRE);
+    if (r) return r;
+    pthread_mutex_lock(&s->ranking_lock);
+    r = s->ranking[which];
+    if (!r) {
+        r = build_ranking(&s->map, which);
+        __atomic_store_n(&s->ranking[which], r, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&s->ranking_lock);
+    return r;
+}
+
+void server_warm(hv_server *s) {
+    server_ranking(s, RANK_DOWNLOADS);
+    points_warm(s);
+    server_ranking(s, RANK_CREATED);
 }
 
 static int build_families(hv_server *s, hv_err *e) {
@@ -92,6 +105,7 @@ int server_open(hv_server *s, const hv_serve_opts *o, hv_err *e) {
     s->started_at = hv_now();
     pthread_mutex_init(&s->cards_lock, NULL);
     pthread_mutex_init(&s->stats_lock, NULL);
+    pthread_mutex_init(&s->ranking_lock, NULL);
     int rc = map_open(o->map_path, false, &s->map, e);
     if (rc) return rc;
     const hv_map *m = &s->map;
@@ -109,9 +123,7 @@ int server_open(hv_server *s, const hv_serve_opts *o, hv_err *e) {
         if (!s->cards) return hv_err_prefix(e, "%s: embedded card store", o->map_path);
     }
     double t[6];
-    t[0] = hv_now();
-    if ((rc = build_orders(s, e))) return rc;
-    t[1] = hv_now();
+    t[0] = t[1] = hv_now();
     if ((rc = build_families(s, e))) return rc;
     t[2] = hv_now();
     if (filter_init(s)) return hv_errf(e, HV_ENOMEM, "out of memory for the facet names");
@@ -120,9 +132,9 @@ int server_open(hv_server *s, const hv_serve_opts *o, hv_err *e) {
     t[4] = hv_now();
     if ((rc = search_init(s, e)) || (rc = overview_init(s, e))) return rc;
     t[5] = hv_now();
-    fprintf(stderr, "hfviz serve: start-up: open %.0f ms, rankings %.0f, families %.0f, names %.0f, points %.0f, search %.0f\n",
-            (t[0] - s->started_at) * 1e3, (t[1] - t[0]) * 1e3, (t[2] - t[1]) * 1e3, (t[3] - t[2]) * 1e3,
-            (t[4] - t[3]) * 1e3, (t[5] - t[4]) * 1e3);
+    fprintf(stderr, "hfviz serve: start-up: open %.0f ms, families %.0f, names %.0f, points %.0f, search %.0f\n",
+            (t[0] - s->started_at) * 1e3, (t[2] - t[1]) * 1e3, (t[3] - t[2]) * 1e3, (t[4] - t[3]) * 1e3,
+            (t[5] - t[4]) * 1e3);
     return HV_OK;
 }
 
@@ -130,10 +142,8 @@ void server_close(hv_server *s) {
     overview_free(s);
     search_free(s);
     points_free(s);
-    free(s->by_downloads);
-    free(s->by_likes);
-    free(s->by_trending);
-    free(s->by_created);
+    for (int i = 0; i < RANK_COUNT; i++) free(s->ranking[i]);
+    pthread_mutex_destroy(&s->ranking_lock);
     free(s->family_off);
     free(s->family_rows);
     free(s->strs_hash);

@@ -35,10 +35,18 @@ Test(jsonw, commas_colons_and_nesting) {
     jw_num(&w, 1.0 / 0.0); /* not finite -> null */
     jw_key(&w, "e");
     jw_raw(&w, hv_sv_cstr("{\"x\":1}"));
+    jw_key(&w, "f");
+    jw_arr(&w);
+    jw_int(&w, INT64_MIN);
+    jw_int(&w, INT64_MAX);
+    jw_uint(&w, UINT64_MAX);
+    jw_int(&w, 0);
+    jw_arr_end(&w);
     jw_obj_end(&w);
     cr_assert(!w.failed);
     char *s = text(&b);
-    cr_assert_str_eq(s, "{\"a\":-3,\"b\":[1,true,null,{}],\"c\":0.5,\"d\":null,\"e\":{\"x\":1}}");
+    cr_assert_str_eq(s, "{\"a\":-3,\"b\":[1,true,null,{}],\"c\":0.5,\"d\":null,\"e\":{\"x\":1},"
+                        "\"f\":[-9223372036854775808,9223372036854775807,18446744073709551615,0]}");
     free(s);
     hv_buf_free(&b);
 }
