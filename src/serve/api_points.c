@@ -452,6 +452,7 @@ static cached *default_body(hv_server *s, int dims) {
 
 void points_warm(hv_server *s) {
     if (s->map.coords2d) default_body(s, 2);
+    if (s->map.coords3d) default_body(s, 3);
 }
 
 void api_points(hv_server *s, const hv_req *rq, hv_resp *rs) {

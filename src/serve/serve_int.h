@@ -6,7 +6,7 @@
 
 /* ---- lifetimes of the lazily built parts ---- */
 int points_init(hv_server *s, hv_err *e);
-/* Build the default 2D points body now (the warm-up thread). */
+/* Build the default 2D and 3D points bodies now (the warm-up thread). */
 void points_warm(hv_server *s);
 void points_free(hv_server *s);
 int search_init(hv_server *s, hv_err *e);
