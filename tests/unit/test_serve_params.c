@@ -1,6 +1,8 @@
 /* test_serve_params.c - the JSON writer and the server's parameter checks,
  * called directly (no socket): escaping, invalid UTF-8, nesting, bounds. */
 #include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +69,25 @@ Test(jsonw, strings_are_escaped_and_always_valid_utf8) {
                         "\"a\xef\xbf\xbd" "b\xef\xbf\xbd\",\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\",null]");
     free(s);
     hv_buf_free(&b);
+}
+
+/* jw_num prints what %.9g prints (as a number) over the ranges it handles
+ * itself and falls back to printf elsewhere. */
+Test(jsonw, numbers_match_printf) {
+    double vals[] = {0.5, -0.25, 1.0 / 3, 2.0 / 3, 123456.789, 0.000123456789, 0.0001, 0.966218054, 999999999.7,
+                     0.09999999999, 1e-5, 3e12, -7.0, 42.0, 1e9, 0.1, 12.5, 0.0337819457, -0.999999999};
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        hv_buf b = {0};
+        hv_jw w;
+        jw_init(&w, &b);
+        jw_num(&w, vals[i]);
+        char *s = text(&b), want[64];
+        snprintf(want, sizeof want, "%.9g", vals[i]);
+        cr_assert_float_eq(strtod(s, NULL), strtod(want, NULL), fabs(vals[i]) * 1e-9 + 1e-15, "%s vs %s", s, want);
+        cr_assert(strlen(s) <= 16, "%s", s);
+        free(s);
+        hv_buf_free(&b);
+    }
 }
 
 Test(jsonw, a_full_buffer_or_bad_nesting_is_reported) {
