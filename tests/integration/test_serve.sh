@@ -40,5 +40,26 @@ if grep -q "AddressSanitizer\|runtime error\|LeakSanitizer" "$TMP/serve.out"; th
     cat "$TMP/serve.out"
     fail "sanitizer report from the server"
 fi
+# CORS only when asked: preflight and the header on answers
+"$HFVIZ" serve "$MAP" --port 0 --port-file "$TMP/port2" --allow-origin http://app.example >"$TMP/serve2.out" 2>&1 &
+PID=$!
+i=0
+while [ ! -s "$TMP/port2" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+URL2="http://127.0.0.1:$(cat "$TMP/port2")"
+curl -s -i -X OPTIONS -H 'Origin: http://app.example' -H 'Access-Control-Request-Method: POST' "$URL2/api/export" > "$TMP/pre.txt"
+head -1 "$TMP/pre.txt" | grep -q " 204" || fail "CORS preflight is not 204"
+grep -qi "^Access-Control-Allow-Origin: http://app.example" "$TMP/pre.txt" || fail "no Allow-Origin on the preflight"
+grep -qi "^Access-Control-Allow-Methods:.*POST" "$TMP/pre.txt" || fail "no Allow-Methods on the preflight"
+curl -s -i "$URL2/api/stats" | grep -qi "^Access-Control-Allow-Origin: http://app.example" || fail "no Allow-Origin on a GET"
+curl -s -I "$URL2/api/stats" | head -1 | grep -q " 200" || fail "HEAD /api/stats"
+kill -TERM "$PID"; wait "$PID"; PID=""
+# a map that is not one: a clear error and exit status 2, no crash
+echo "not a map" > "$TMP/bad.map"
+"$HFVIZ" serve "$TMP/bad.map" --port 0 > "$TMP/bad.out" 2>&1
+rc=$?
+[ "$rc" -eq 2 ] || fail "serve of a bad map exited $rc, wanted 2"
+grep -q "bad.map" "$TMP/bad.out" || fail "serve of a bad map does not name the file"
+"$HFVIZ" serve "$MAP" --port 99999 > "$TMP/badport.out" 2>&1
+[ $? -eq 64 ] || fail "--port 99999 accepted"
 [ $fails -eq 0 ] && echo "serve: all checks passed"
 exit $((fails > 0))
