@@ -18,6 +18,7 @@ static const command COMMANDS[] = {
     {"info", cmd_info, "describe dataset files (rows, edges, families, facets) or a map file"},
     {"embed", cmd_embed, "embed every model of the inputs and write the vectors (.npy)"},
     {"export", cmd_export, "write a map as CSV / JSON lines, and its vectors as .npy"},
+    {"analyze", cmd_analyze, "the paper's analyses: families, trait drift, license audit, documentation drift"},
     {"serve", cmd_serve, "serve a map over HTTP: the JSON/binary API and the web app"},
     {"synth", cmd_synth, "write synthetic modelbiome-shaped data of any size (CSV or Parquet)"},
 };
