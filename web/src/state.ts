@@ -1,0 +1,140 @@
+// The app's whole state that a link reproduces: the view, the filters, the
+// selected model, the lasso, the colour and size mappings and the camera.
+// Pure functions only (unit-tested in tests/state.test.ts).
+
+export type View = 'map' | '3d' | 'family' | 'network' | 'charts' | 'families';
+export const VIEWS: View[] = ['map', '3d', 'family', 'network', 'charts', 'families'];
+
+export type ColorBy = 'library' | 'pipeline' | 'license' | 'cluster' | 'family' | 'depth' | 'created' | 'language';
+export const COLOR_BYS: ColorBy[] = ['library', 'pipeline', 'license', 'cluster', 'family', 'depth', 'created', 'language'];
+export type SizeBy = 'none' | 'downloads' | 'likes' | 'trending';
+export const SIZE_BYS: SizeBy[] = ['none', 'downloads', 'likes', 'trending'];
+
+export interface Filters {
+  minDownloads?: number;
+  maxDownloads?: number;
+  minLikes?: number;
+  maxLikes?: number;
+  library: string[];
+  pipeline: string[];
+  license: string[];
+  language: string[];
+  baseOnly: boolean;
+  maxDepth?: number;
+  createdFrom?: string; // YYYY-MM
+  createdTo?: string;   // YYYY-MM
+  cluster?: number;
+}
+
+export interface Camera { x: number; y: number; zoom: number }
+
+export interface AppState {
+  view: View;
+  filters: Filters;
+  colorBy: ColorBy;
+  sizeBy: SizeBy;
+  model?: string;          // the selected model's id
+  lasso?: number[];        // polygon in data coordinates: x0,y0,x1,y1,...
+  camera?: Camera;
+}
+
+export const emptyFilters = (): Filters => ({ library: [], pipeline: [], license: [], language: [], baseOnly: false });
+export const defaultState = (): AppState => ({ view: 'map', filters: emptyFilters(), colorBy: 'cluster', sizeBy: 'downloads' });
+
+export const FACETS = ['library', 'pipeline', 'license', 'language'] as const;
+export type Facet = (typeof FACETS)[number];
+
+export function filtersActive(f: Filters): boolean {
+  return f.minDownloads !== undefined || f.maxDownloads !== undefined || f.minLikes !== undefined ||
+    f.maxLikes !== undefined || f.library.length > 0 || f.pipeline.length > 0 || f.license.length > 0 ||
+    f.language.length > 0 || f.baseOnly || f.maxDepth !== undefined || !!f.createdFrom || !!f.createdTo ||
+    f.cluster !== undefined;
+}
+
+// The server's filter parameters (docs/api.md, "Filters").
+export function filterParams(f: Filters, skip?: Facet): URLSearchParams {
+  const p = new URLSearchParams();
+  if (f.minDownloads !== undefined) p.set('min_downloads', String(f.minDownloads));
+  if (f.maxDownloads !== undefined) p.set('max_downloads', String(f.maxDownloads));
+  if (f.minLikes !== undefined) p.set('min_likes', String(f.minLikes));
+  if (f.maxLikes !== undefined) p.set('max_likes', String(f.maxLikes));
+  for (const k of FACETS) if (k !== skip && f[k].length) p.set(k, f[k].join(','));
+  if (f.baseOnly) p.set('base_only', 'true');
+  if (f.maxDepth !== undefined) p.set('max_depth', String(f.maxDepth));
+  if (f.createdFrom) p.set('created_from', f.createdFrom);
+  if (f.createdTo) p.set('created_to', f.createdTo);
+  if (f.cluster !== undefined) p.set('cluster', String(f.cluster));
+  return p;
+}
+
+// The export body's filter object: the same parameters.
+export function filterObject(f: Filters): Record<string, string> {
+  const o: Record<string, string> = {};
+  filterParams(f).forEach((v, k) => { o[k] = v; });
+  return o;
+}
+
+const int = (s: string | null): number | undefined => {
+  if (s === null || s === '' || !/^\d+$/.test(s)) return undefined;
+  return Number(s);
+};
+const list = (s: string | null): string[] => (s ? s.split(',').filter((x) => x.length > 0) : []);
+const month = (s: string | null): string | undefined => (s && /^\d{4}-\d{2}$/.test(s) ? s : undefined);
+const num = (s: string | undefined): number | undefined => {
+  if (s === undefined || s === '') return undefined;
+  const v = Number(s);
+  return Number.isFinite(v) ? v : undefined;
+};
+const round = (v: number, d: number): string => String(Number(v.toFixed(d)));
+
+// State → "/<view>?query".  Defaults are left out so links stay short.
+export function stateToUrl(s: AppState): string {
+  const p = new URLSearchParams();
+  if (s.model) p.set('model', s.model);
+  if (s.colorBy !== 'cluster') p.set('color', s.colorBy);
+  if (s.sizeBy !== 'downloads') p.set('size', s.sizeBy);
+  filterParams(s.filters).forEach((v, k) => p.set(k, v));
+  if (s.lasso && s.lasso.length >= 6) p.set('lasso', s.lasso.map((v) => round(v, 3)).join(','));
+  if (s.camera) p.set('cam', [round(s.camera.x, 4), round(s.camera.y, 4), round(s.camera.zoom, 3)].join(','));
+  const q = p.toString();
+  return `/${s.view}${q ? '?' + q : ''}`;
+}
+
+// "/<view>?query" (or a full URL) → state.  Unknown or malformed values fall
+// back to defaults instead of failing: a hand-edited link still opens.
+export function urlToState(url: string): AppState {
+  const u = new URL(url, 'http://x');
+  const s = defaultState();
+  const seg = u.pathname.split('/').filter(Boolean)[0] ?? 'map';
+  s.view = (VIEWS as string[]).includes(seg) ? (seg as View) : 'map';
+  const q = u.searchParams;
+  const model = q.get('model');
+  if (model) s.model = model;
+  const color = q.get('color');
+  if (color && (COLOR_BYS as string[]).includes(color)) s.colorBy = color as ColorBy;
+  const size = q.get('size');
+  if (size && (SIZE_BYS as string[]).includes(size)) s.sizeBy = size as SizeBy;
+  const f = s.filters;
+  f.minDownloads = int(q.get('min_downloads'));
+  f.maxDownloads = int(q.get('max_downloads'));
+  f.minLikes = int(q.get('min_likes'));
+  f.maxLikes = int(q.get('max_likes'));
+  for (const k of FACETS) f[k] = list(q.get(k));
+  f.baseOnly = q.get('base_only') === 'true';
+  f.maxDepth = int(q.get('max_depth'));
+  f.createdFrom = month(q.get('created_from'));
+  f.createdTo = month(q.get('created_to'));
+  f.cluster = int(q.get('cluster'));
+  for (const k of Object.keys(f) as (keyof Filters)[]) if (f[k] === undefined) delete f[k];
+  const lasso = q.get('lasso');
+  if (lasso) {
+    const v = lasso.split(',').map(Number);
+    if (v.length >= 6 && v.length % 2 === 0 && v.every(Number.isFinite)) s.lasso = v;
+  }
+  const cam = q.get('cam');
+  if (cam) {
+    const [x, y, zoom] = cam.split(',').map((t) => num(t));
+    if (x !== undefined && y !== undefined && zoom !== undefined && zoom > 0) s.camera = { x, y, zoom };
+  }
+  return s;
+}
