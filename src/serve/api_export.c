@@ -2,6 +2,7 @@
  * models as CSV (RFC 4180) or JSON, as a download.
  *
  * Which models: a list of ids (POST {"ids": [...]}, or a bare JSON array),
+ * row numbers as /api/points orders them (POST {"rows": [...]}: a lasso),
  * or the model filter (GET query parameters, or POST {"filter": {...}} whose
  * members are the same parameters; filter.c parses both, so the two can
  * never disagree).  Ids that are not in the map are reported (JSON:
@@ -306,6 +307,40 @@ static int ids_from_json(hv_server *s, hv_resp *rs, const cJSON *arr, export_req
     return rc;
 }
 
+/* {"rows": [3, 17, ...]}: row numbers as /api/points orders them (a lasso
+ * selection); out-of-range or non-integer entries are a 400. */
+static int rows_from_json(hv_server *s, hv_resp *rs, const cJSON *arr, export_req *x) {
+    int n = cJSON_GetArraySize(arr);
+    if (n > EXPORT_MAX_IDS) {
+        resp_error(rs, 400, "too many rows", "at most %d rows per export, got %d", EXPORT_MAX_IDS, n);
+        return -1;
+    }
+    x->by_ids = true;
+    x->rows = malloc((size_t)(n ? n : 1) * sizeof *x->rows);
+    x->missing = cJSON_CreateArray();
+    hv_rowmap seen;
+    if (!x->rows || !x->missing || rowmap_init(&seen, (uint32_t)(n < 1024 ? n : 1024))) {
+        resp_error(rs, 500, "out of memory", "export rows");
+        return -1;
+    }
+    int i = 0, rc = 0;
+    for (const cJSON *it = arr->child; it && !rc; it = it->next, i++) {
+        double d = cJSON_IsNumber(it) ? it->valuedouble : -1;
+        if (d != floor(d) || d < 0 || d >= s->map.n) {
+            resp_error(rs, 400, "bad body", "rows[%d] is not a row number in 0..%u", i, s->map.n - 1);
+            rc = -1;
+            break;
+        }
+        int put = rowmap_put(&seen, (uint32_t)d, 0);
+        if (put < 0) rc = -1;
+        else if (put == 0) x->duplicates++;
+        else x->rows[x->nrows++] = (uint32_t)d;
+    }
+    if (rc && !rs->status) resp_error(rs, 500, "out of memory", "export rows");
+    rowmap_free(&seen);
+    return rc;
+}
+
 static int parse_body(hv_server *s, const hv_req *rq, hv_resp *rs, export_req *x, cJSON **tree) {
     if (!rq->body || rq->body_len == 0) {
         resp_error(rs, 400, "bad body", "POST a JSON body: {\"ids\": [...]} or {\"filter\": {...}}, with optional "
@@ -331,9 +366,10 @@ static int parse_body(hv_server *s, const hv_req *rq, hv_resp *rs, export_req *x
         resp_error(rs, 400, "bad body", "the body must be a JSON object or an array of ids");
         return -1;
     }
-    const cJSON *ids = NULL, *filter = NULL;
+    const cJSON *ids = NULL, *filter = NULL, *rows = NULL;
     for (const cJSON *it = root->child; it; it = it->next) {
         if (strcmp(it->string, "ids") == 0) ids = it;
+        else if (strcmp(it->string, "rows") == 0) rows = it;
         else if (strcmp(it->string, "filter") == 0) filter = it;
         else if (strcmp(it->string, "format") == 0) {
             int f = 0;
@@ -368,14 +404,22 @@ static int parse_body(hv_server *s, const hv_req *rq, hv_resp *rs, export_req *x
             x->limit = (uint32_t)d;
             x->limit_given = true;
         } else {
-            resp_error(rs, 400, "bad body", "unknown member '%.60s'; the body takes ids or filter, format, fields, limit",
+            resp_error(rs, 400, "bad body",
+                       "unknown member '%.60s'; the body takes ids, rows or filter, format, fields, limit",
                        it->string);
             return -1;
         }
     }
-    if (ids && filter) {
-        resp_error(rs, 400, "bad body", "give ids or filter, not both");
+    if ((ids != NULL) + (filter != NULL) + (rows != NULL) > 1) {
+        resp_error(rs, 400, "bad body", "give one of ids, rows or filter");
         return -1;
+    }
+    if (rows) {
+        if (!cJSON_IsArray(rows)) {
+            resp_error(rs, 400, "bad body", "rows must be an array of row numbers");
+            return -1;
+        }
+        return rows_from_json(s, rs, rows, x);
     }
     if (ids) {
         if (!cJSON_IsArray(ids)) {

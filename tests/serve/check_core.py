@@ -116,6 +116,17 @@ assert_error(api, f"/api/rows?i={N}", 400)
 assert_error(api, "/api/rows?i=1,x", 400)
 assert_error(api, "/api/rows", 400)
 
+# ---- export by row numbers (a lasso selection) ----
+h, b = api.post("/api/export", {"rows": [x["row"] for x in some] + [some[0]["row"]], "format": "json"})
+d = json.loads(b)
+assert [m["id"] for m in d["models"]] == [x["id"] for x in some] and d["duplicates"] == 1, d
+st_, _, _ = api.raw("POST", "/api/export", body=json.dumps({"rows": [N]}), headers={"Content-Type": "application/json"})
+assert st_ == 400
+st_, _, _ = api.raw("POST", "/api/export", body=json.dumps({"rows": [1.5]}), headers={"Content-Type": "application/json"})
+assert st_ == 400
+st_, _, _ = api.raw("POST", "/api/export", body=json.dumps({"rows": [1], "ids": ["x"]}), headers={"Content-Type": "application/json"})
+assert st_ == 400
+
 # ---- facets: each facet counted under every clause but its own ----
 fc = api.get("/api/facets", library="transformers", top=500)
 assert fc["count"] == count(library="transformers")
