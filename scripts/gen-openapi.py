@@ -117,6 +117,45 @@ paths = {
         p("format", enum=["json", "graphml"], default="json")],
         {"application/json": {}, "application/graphml+xml": {}}),
 }
+SCI_REL = p("relations", desc="edges used, as `hfviz analyze --relations`: all, nomerge, or a comma list of "
+                              "finetune, adapter, quantized, merge, untyped")
+SCI_TOP = p("top", "integer", "entries per list", 1, 1000, default=10)
+ART = p("artifact", enum=["metadata", "card"], default="metadata")
+STRIP = p("strip_ids", "boolean", "leave out the model's own id and its base_model: tags", default=False)
+NOFM = p("no_frontmatter", "boolean", "drop the cards' YAML front matter", default=False)
+TRAIT = ["license", "language", "task", "library"]
+CACHED = {"304": {"description": "not modified (If-None-Match)"}}
+NOCARDS = {"409": {"description": "artifact=card on a map without card text"}}
+paths.update({
+    "/api/analyze/families": op("families: roots, size and depth distributions, largest families, fertility, "
+                                "growth and bursts (as hfviz analyze MAP families --json; cached, ETag)",
+                                [SCI_REL, SCI_TOP], extra=CACHED),
+    "/api/analyze/drift": op("trait drift: mutation rate, transition graph, optimal orderings (as hfviz analyze "
+                             "MAP drift --json; cached, ETag)", [
+        p("trait", enum=TRAIT + ["all"], default="all"),
+        p("top_n", "integer", "traits ordered", 2, 20, default=20), SCI_TOP, SCI_REL], extra=CACHED),
+    "/api/analyze/drift/pairs": op("the parent->child pairs behind the transition from -> to (cached, ETag)", [
+        p("trait", enum=TRAIT, required=True),
+        p("from", desc="a value of the trait (at most 200 bytes)", required=True),
+        p("to", desc="a value of the trait (at most 200 bytes)", required=True),
+        p("limit", "integer", "pairs listed", 0, 1000000, default=100), SCI_REL], extra=CACHED),
+    "/api/analyze/license": op("license audit: children less restrictive than a commercial or non-commercial "
+                               "parent (cached, ETag)", [
+        SCI_REL, p("limit", "integer", "flagged pairs listed", 0, 1000000, default=100), SCI_TOP], extra=CACHED),
+    "/api/analyze/docs": op("documentation drift, parent vs child (cached, ETag)", [SCI_REL], extra=CACHED),
+    "/api/analyze/similarity": op("similarity of related models: 24 pattern configurations x 3 measures with "
+                                  "bootstrap CIs (cached, ETag); samples x bootstrap at most 20,000,000", [
+        ART, p("samples", "integer", "draws per configuration", 1, 100000, default=1000),
+        p("bootstrap", "integer", "bootstrap resamples", 0, 100000, default=1000),
+        p("seed", "integer", "random seed", 0, default=42),
+        p("fit_max", "integer", "documents the vocabulary is fit on", 1000, 10000000, default=200000),
+        STRIP, NOFM, p("relations", desc="edges used (default finetune), as for the other analyses")],
+        extra={**CACHED, **NOCARDS}),
+    "/api/analyze/diff": op("character-level alignment of two models' metadata strings or cards (cached, ETag)", [
+        p("a", desc="model id", required=True), p("b", desc="model id", required=True), ART, STRIP, NOFM,
+        p("max_chars", "integer", "characters of each text compared", 1, 10000, default=2000)],
+        extra={**CACHED, **NOCARDS}),
+})
 export_get = op("filtered models as CSV or JSON", FILTERS + [
     p("format", enum=["csv", "json"], default="csv"), p("fields", desc="comma list of fields"),
     p("limit", "integer", "rows (most downloaded first)", 1, 200000)],
@@ -124,10 +163,12 @@ export_get = op("filtered models as CSV or JSON", FILTERS + [
 paths["/api/export"] = {
     "get": export_get["get"],
     "post": {
-        "summary": "ids or a filter as CSV or JSON (body at most 1 MiB, 100,000 ids, 200,000 rows)",
+        "summary": "ids, rows or a filter as CSV or JSON (body at most 1 MiB, 100,000 ids, 200,000 rows)",
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "properties": {
                 "ids": {"type": "array", "items": {"type": "string"}, "maxItems": 100000},
+                "rows": {"type": "array", "items": {"type": "integer", "minimum": 0}, "maxItems": 100000,
+                         "description": "row numbers as /api/points orders them (a lasso selection)"},
                 "filter": {"type": "object"},
                 "format": {"type": "string", "enum": ["csv", "json"]},
                 "fields": {"type": "array", "items": {"type": "string"}},

@@ -24,6 +24,19 @@ static void usage(FILE *f) {
           "      --no-cards         leave modelCard null (metadata only)\n"
           "  -c, --codec C          parquet page codec: zstd (default), snappy, none\n"
           "      --row-group N      parquet rows per row group (default 65536)\n"
+          "\n"
+          "Planted effects, known answers for hfviz analyze (docs/science.md); without them\n"
+          "the output is the same bytes as before:\n"
+          "      --plant-license-mutation P\n"
+          "                         a child of a licensed parent states a license, a\n"
+          "                         different one with probability P (0..1): the license\n"
+          "                         mutation rate over non-merge edges is P\n"
+          "      --plant-drift A,B,P  a child of a parent licensed A states B with\n"
+          "                         probability P, else A (A, B: licenses of the tables)\n"
+          "      --plant-card-gap G every row gets a card whose body opens with a block\n"
+          "                         siblings share a part of: the Levenshtein similarity\n"
+          "                         of the cards (--no-frontmatter) is G higher for\n"
+          "                         siblings than for parent and child (0..0.875)\n"
           "  -h, --help             this text\n",
           f);
 }
@@ -37,19 +50,33 @@ static int parse_u64(const char *s, uint64_t *out) {
     return 0;
 }
 
+/* A number in 0..hi. */
+static int parse_prob(const char *s, double *out, double hi) {
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= 0 && v <= hi)) return -1;
+    *out = v;
+    return 0;
+}
+
 int cmd_synth(int argc, char **argv) {
-    enum { OPT_CARDS = 256, OPT_NO_CARDS, OPT_ROW_GROUP };
+    enum { OPT_CARDS = 256, OPT_NO_CARDS, OPT_ROW_GROUP, OPT_PLANT_MUT, OPT_PLANT_DRIFT, OPT_PLANT_GAP };
     static const struct option longopts[] = {
         {"rows", required_argument, NULL, 'n'},   {"seed", required_argument, NULL, 's'},
         {"output", required_argument, NULL, 'o'}, {"format", required_argument, NULL, 'f'},
         {"cards", no_argument, NULL, OPT_CARDS},  {"no-cards", no_argument, NULL, OPT_NO_CARDS},
         {"codec", required_argument, NULL, 'c'},  {"row-group", required_argument, NULL, OPT_ROW_GROUP},
+        {"plant-license-mutation", required_argument, NULL, OPT_PLANT_MUT},
+        {"plant-drift", required_argument, NULL, OPT_PLANT_DRIFT},
+        {"plant-card-gap", required_argument, NULL, OPT_PLANT_GAP},
         {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
     };
     hv_synth_write_opts o = {.gen = {.rows = 0, .seed = 1, .cards = true}, .codec = HV_PQ_ZSTD};
     const char *out = NULL, *format = NULL;
     bool have_rows = false;
     uint64_t v;
+    char drift_buf[256];
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "n:s:o:f:c:h", longopts, NULL)) != -1) {
@@ -87,6 +114,40 @@ int cmd_synth(int argc, char **argv) {
             }
             o.row_group_rows = (uint32_t)v;
             break;
+        case OPT_PLANT_MUT:
+            if (parse_prob(optarg, &o.gen.plant.mutation_p, 1.0)) {
+                fprintf(stderr, "hfviz synth: --plant-license-mutation wants a probability in 0..1, not '%s'\n", optarg);
+                return hv_exit_status(HV_EUSAGE);
+            }
+            o.gen.plant.license_mutation = true;
+            break;
+        case OPT_PLANT_GAP:
+            if (parse_prob(optarg, &o.gen.plant.gap, HV_SYNTH_GAP_MAX)) {
+                fprintf(stderr, "hfviz synth: --plant-card-gap wants a number in 0..%.3f, not '%s'\n",
+                        HV_SYNTH_GAP_MAX, optarg);
+                return hv_exit_status(HV_EUSAGE);
+            }
+            o.gen.plant.card_gap = true;
+            break;
+        case OPT_PLANT_DRIFT: {
+            /* A,B,P: P after the last comma, B after the one before */
+            size_t n = strlen(optarg);
+            bool fits = n < sizeof drift_buf;
+            if (fits) memcpy(drift_buf, optarg, n + 1);
+            char *p = fits ? strrchr(drift_buf, ',') : NULL;
+            if (p) *p++ = 0;
+            char *b = p ? strrchr(drift_buf, ',') : NULL;
+            if (b) *b++ = 0;
+            if (!b || !*drift_buf || !*b || parse_prob(p, &o.gen.plant.drift_p, 1.0)) {
+                fprintf(stderr, "hfviz synth: --plant-drift wants A,B,P (two licenses and a probability in 0..1), "
+                                "not '%s'\n", optarg);
+                return hv_exit_status(HV_EUSAGE);
+            }
+            o.gen.plant.drift = true;
+            o.gen.plant.drift_from = drift_buf;
+            o.gen.plant.drift_to = b;
+            break;
+        }
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return hv_exit_status(HV_EUSAGE);
         }

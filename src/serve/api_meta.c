@@ -34,6 +34,14 @@ static const char *const ENDPOINTS[][2] = {
     {"GET /api/network/family/{id}?format=json|graphml", "a family as a network"},
     {"GET /api/network/derivatives?<filters>", "edges among filtered models"},
     {"POST /api/export", "ids or a filter -> CSV or JSON"},
+    {"GET /api/analyze/families?relations=&top=", "families: roots, sizes, depths, fertility, growth, bursts"},
+    {"GET /api/analyze/drift?trait=&top_n=&top=&relations=", "trait drift: mutation rate, transitions, orderings"},
+    {"GET /api/analyze/drift/pairs?trait=&from=&to=&limit=&relations=", "the parent->child pairs behind a transition"},
+    {"GET /api/analyze/license?relations=&limit=&top=", "license audit: children less restrictive than the parent"},
+    {"GET /api/analyze/docs?relations=", "documentation drift, parent vs child"},
+    {"GET /api/analyze/similarity?artifact=&samples=&bootstrap=&seed=&strip_ids=&no_frontmatter=",
+     "similarity of related models by pattern, with bootstrap CIs"},
+    {"GET /api/analyze/diff?a=&b=&artifact=&max_chars=", "character-level diff of two models' metadata or cards"},
     {"GET /api/openapi.json", "the OpenAPI 3 document"},
 };
 

@@ -35,6 +35,13 @@ static const route ROUTES[] = {
     {"/api/families/stats", "GET", api_families_stats},
     {"/api/network/derivatives", "GET", api_network_derivatives},
     {"/api/export", "POST GET", api_export},
+    {"/api/analyze/families", "GET", api_analyze_families},
+    {"/api/analyze/drift", "GET", api_analyze_drift},
+    {"/api/analyze/drift/pairs", "GET", api_analyze_drift_pairs},
+    {"/api/analyze/license", "GET", api_analyze_license},
+    {"/api/analyze/docs", "GET", api_analyze_docs},
+    {"/api/analyze/similarity", "GET", api_analyze_similarity},
+    {"/api/analyze/diff", "GET", api_analyze_diff},
 };
 
 typedef struct model_route {

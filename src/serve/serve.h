@@ -86,6 +86,7 @@ typedef struct hv_resp {
 typedef struct hv_points_cache hv_points_cache;
 typedef struct hv_search_state hv_search_state;
 typedef struct hv_overview_cache hv_overview_cache;
+typedef struct hv_analyze_cache hv_analyze_cache;
 
 typedef struct hv_server {
     hv_map map;
@@ -113,6 +114,7 @@ typedef struct hv_server {
     hv_points_cache *points;
     hv_search_state *search;
     hv_overview_cache *overview; /* /api/clusters, built on first use */
+    hv_analyze_cache *analyze;   /* /api/analyze/..., answers kept per parameter set */
 } hv_server;
 
 typedef void (*hv_handler)(hv_server *s, const hv_req *rq, hv_resp *rs);

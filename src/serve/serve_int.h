@@ -10,9 +10,13 @@ int points_init(hv_server *s, hv_err *e);
 void points_warm(hv_server *s);
 void points_free(hv_server *s);
 int search_init(hv_server *s, hv_err *e);
+/* Find the cluster medoids semantic search enters the kNN graph at (warm-up). */
+void search_warm(hv_server *s);
 void search_free(hv_server *s);
 int overview_init(hv_server *s, hv_err *e);
 void overview_free(hv_server *s);
+int analyze_init(hv_server *s, hv_err *e);
+void analyze_free(hv_server *s);
 
 /* ---- the model filter (filter.c) ----
  * Query parameters (all optional; lists are comma-separated, any-of):
@@ -74,6 +78,14 @@ void api_families_stats(hv_server *s, const hv_req *rq, hv_resp *rs);
 void api_network_derivatives(hv_server *s, const hv_req *rq, hv_resp *rs);
 void api_export(hv_server *s, const hv_req *rq, hv_resp *rs);
 void api_static(hv_server *s, const hv_req *rq, hv_resp *rs);
+/* api_analyze.c: the analyses of src/science/ (docs/science.md) */
+void api_analyze_families(hv_server *s, const hv_req *rq, hv_resp *rs);
+void api_analyze_drift(hv_server *s, const hv_req *rq, hv_resp *rs);
+void api_analyze_drift_pairs(hv_server *s, const hv_req *rq, hv_resp *rs);
+void api_analyze_license(hv_server *s, const hv_req *rq, hv_resp *rs);
+void api_analyze_docs(hv_server *s, const hv_req *rq, hv_resp *rs);
+void api_analyze_similarity(hv_server *s, const hv_req *rq, hv_resp *rs);
+void api_analyze_diff(hv_server *s, const hv_req *rq, hv_resp *rs);
 
 /* Per-model routes: row is a valid row. */
 typedef void (*hv_model_handler)(hv_server *s, const hv_req *rq, hv_resp *rs, uint32_t row);

@@ -80,6 +80,7 @@ const uint32_t *server_ranking(hv_server *s, int which) {
 void server_warm(hv_server *s) {
     server_ranking(s, RANK_DOWNLOADS);
     points_warm(s);
+    search_warm(s);
     server_ranking(s, RANK_CREATED);
 }
 
@@ -130,7 +131,7 @@ int server_open(hv_server *s, const hv_serve_opts *o, hv_err *e) {
     t[3] = hv_now();
     if ((rc = points_init(s, e))) return rc;
     t[4] = hv_now();
-    if ((rc = search_init(s, e)) || (rc = overview_init(s, e))) return rc;
+    if ((rc = search_init(s, e)) || (rc = overview_init(s, e)) || (rc = analyze_init(s, e))) return rc;
     t[5] = hv_now();
     fprintf(stderr, "hfviz serve: start-up: open %.0f ms, families %.0f, names %.0f, points %.0f, search %.0f\n",
             (t[0] - s->started_at) * 1e3, (t[2] - t[1]) * 1e3, (t[3] - t[2]) * 1e3, (t[4] - t[3]) * 1e3,
@@ -139,6 +140,7 @@ int server_open(hv_server *s, const hv_serve_opts *o, hv_err *e) {
 }
 
 void server_close(hv_server *s) {
+    analyze_free(s);
     overview_free(s);
     search_free(s);
     points_free(s);

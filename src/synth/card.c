@@ -229,6 +229,11 @@ static int mergekit_body(hv_buf *b, const synth_card_ctx *c, hv_rng *r) {
 /* Free-form text: paragraphs until the target length.  The usage snippet
  * gets the row's id so cards differ where real ones do. */
 static int free_body(hv_buf *b, const synth_card_ctx *c, hv_rng *r) {
+    if (c->opening.n) {
+        /* planted: the body starts with it, no blank line before */
+        if (b->n >= 2 && b->p[b->n - 1] == '\n' && b->p[b->n - 2] == '\n') b->n--;
+        if (PUTSV(b, c->opening) || PUT(b, "\n\n")) return -1;
+    }
     size_t start = b->n;
     if (PUT(b, "# ") || PUTSV(b, c->name) || PUT(b, "\n\n")) return -1;
     if (c->n_bases && (PUT(b, "A fine-tuned version of [") || PUTSV(b, c->bases[0]) ||

@@ -38,6 +38,8 @@ typedef struct synth_card_ctx {
     synth_card_kind kind;
     size_t target;      /* free-form: approximate length in bytes */
     uint64_t seed, row;
+    hv_sv opening;      /* planted text the body opens with, right after the
+                         * front matter's closing line (free-form only); empty: none */
 } synth_card_ctx;
 
 /* Append the card to out.  Returns 0, or -1 when out of memory. */

@@ -83,7 +83,7 @@ typedef struct rowstate {
     uint32_t parent, root, created;
     uint8_t kind, dedupe, license, pipeline, library, lang;
     int8_t famous;
-    uint8_t pad;
+    uint8_t license0; /* the license before any plant (what children's draws see) */
 } rowstate;
 
 typedef struct cumtab {
@@ -104,6 +104,7 @@ struct hv_synth_gen {
     cumtab lic, pipe, lib, lang_all, lang_noen, ds, arxiv, rl_lib;
     int pipe_rl, lib_peft, lib_diffusers, lib_transformers, lang_en;
     uint64_t author_pool;
+    uint8_t drift_from, drift_to;  /* planted drift: license indices + 1 (0: off) */
     uint64_t *set;                 /* hashes of ids handed out */
     size_t set_cap, set_n;
     hv_buf text, card, ids, scratch;
@@ -258,9 +259,39 @@ hv_synth_gen *synth_gen_new(const hv_synth_opts *o, hv_err *e) {
         hv_errf(e, HV_EUSAGE, "rows must be between 1 and %u", NONE - 1);
         return NULL;
     }
+    const hv_synth_plant *pl = &o->plant;
+    if (pl->license_mutation && !(pl->mutation_p >= 0 && pl->mutation_p <= 1)) {
+        hv_errf(e, HV_EUSAGE, "--plant-license-mutation: the probability must be in 0..1");
+        return NULL;
+    }
+    if (pl->card_gap && !(pl->gap >= 0 && pl->gap <= HV_SYNTH_GAP_MAX)) {
+        hv_errf(e, HV_EUSAGE, "--plant-card-gap: the gap must be in 0..%.3f (448/512)", HV_SYNTH_GAP_MAX);
+        return NULL;
+    }
+    if (pl->card_gap && !o->cards) {
+        hv_errf(e, HV_EUSAGE, "--plant-card-gap plants text in the cards: it needs --cards");
+        return NULL;
+    }
+    int drift_from = -1, drift_to = -1;
+    if (pl->drift) {
+        drift_from = find_name(hv_synth_licenses, hv_synth_licenses_n, pl->drift_from);
+        drift_to = find_name(hv_synth_licenses, hv_synth_licenses_n, pl->drift_to);
+        const char *bad = drift_from < 0 ? pl->drift_from : drift_to < 0 ? pl->drift_to : NULL;
+        if (bad) {
+            hv_errf(e, HV_EUSAGE, "--plant-drift: '%s' is not a license of synth's table (e.g. apache-2.0, mit, "
+                    "llama2, gemma, cc-by-nc-4.0)", bad ? bad : "");
+            return NULL;
+        }
+        if (drift_from == drift_to || drift_from >= 255 || drift_to >= 255 || !(pl->drift_p >= 0 && pl->drift_p <= 1)) {
+            hv_errf(e, HV_EUSAGE, "--plant-drift: A and B must differ and P be in 0..1");
+            return NULL;
+        }
+    }
     hv_synth_gen *g = calloc(1, sizeof *g);
     if (!g) goto oom;
     g->o = *o;
+    g->drift_from = (uint8_t)(drift_from + 1);
+    g->drift_to = (uint8_t)(drift_to + 1);
     g->st = malloc(o->rows * sizeof *g->st);
     g->nfam = hv_synth_famous_bases_n;
     g->fam_row = malloc(g->nfam * sizeof *g->fam_row);
@@ -469,6 +500,51 @@ static void traits(hv_synth_gen *g, rowstate *s, const rowstate *par, hv_rng *r)
     }
 }
 
+/* ---- planted effects (hv_synth_plant) ------------------------------------ */
+
+enum { P_PLANT_LICENSE = 90, P_PLANT_SHARED = 91, P_PLANT_ROOT = 92, P_PLANT_OWN = 93 };
+
+/* After traits(): the planted license of a row with an in-file parent.  It
+ * draws from a stream of its own, so the row's other draws are unchanged. */
+static void plant_license(hv_synth_gen *g, uint32_t i, rowstate *s, const rowstate *par) {
+    const hv_synth_plant *pl = &g->o.plant;
+    if (!par || !par->license) return;
+    hv_rng r = hv_rng_for(g->o.seed, i, P_PLANT_LICENSE);
+    if (pl->drift && par->license == g->drift_from) {
+        s->license = hv_rng_chance(&r, pl->drift_p) ? g->drift_to : g->drift_from;
+    } else if (pl->license_mutation) {
+        s->license = par->license;
+        if (hv_rng_chance(&r, pl->mutation_p)) {
+            uint8_t l = par->license;
+            for (int tries = 0; tries < 64 && l == par->license; tries++) l = draw_license(g, &r);
+            if (l == par->license) l = (uint8_t)(par->license % hv_synth_licenses_n + 1);
+            s->license = l;
+        }
+    }
+}
+
+/* The planted block of row i's card (see hv_synth_plant): 512 code points,
+ * a space at every 8th, CJK ideographs elsewhere; the first k ideographs
+ * from the stream its siblings share. */
+static int plant_block(hv_synth_gen *g, uint32_t i, hv_buf *out) {
+    const rowstate *s = &g->st[i];
+    uint32_t k = (uint32_t)lround(g->o.plant.gap * 512.0);
+    hv_rng shared = s->parent != NONE ? hv_rng_for(g->o.seed, s->parent, P_PLANT_SHARED)
+                                      : hv_rng_for(g->o.seed, i, P_PLANT_ROOT);
+    hv_rng own = hv_rng_for(g->o.seed, i, P_PLANT_OWN);
+    uint32_t ideographs = 0;
+    for (int pos = 0; pos < 512; pos++) {
+        if (pos % 8 == 7) {
+            if (hv_buf_putc(out, ' ')) return -1;
+            continue;
+        }
+        uint32_t cp = 0x4E00 + (uint32_t)hv_rng_below(ideographs++ < k ? &shared : &own, 0x9FA5 - 0x4E00 + 1);
+        char u[3] = {(char)(0xE0 | (cp >> 12)), (char)(0x80 | ((cp >> 6) & 0x3F)), (char)(0x80 | (cp & 0x3F))};
+        if (hv_buf_append(out, u, 3)) return -1;
+    }
+    return 0;
+}
+
 /* ---- list cells --------------------------------------------------------- */
 
 int synth_pyrepr_str(hv_buf *out, hv_sv s) {
@@ -578,6 +654,7 @@ int synth_gen_next(hv_synth_gen *g, hv_synth_row *row, bool *more, hv_err *e) {
         const hv_synth_famous *f = &hv_synth_famous_bases[famous_root];
         s->famous = (int8_t)famous_root;
         s->license = lib_index(find_name(hv_synth_licenses, hv_synth_licenses_n, f->license));
+        s->license0 = s->license;
         s->pipeline = lib_index(find_name(hv_synth_pipelines, hv_synth_pipelines_n, f->pipeline));
         s->library = lib_index(find_name(hv_synth_libraries, hv_synth_libraries_n, f->library));
         s->created = (uint32_t)T_FLOOR;
@@ -630,7 +707,16 @@ int synth_gen_next(hv_synth_gen *g, hv_synth_row *row, bool *more, hv_err *e) {
                 s->famous = par->famous;
             }
         }
-        traits(g, s, par, &r);
+        if (g->o.plant.license_mutation || g->o.plant.drift) {
+            /* the draws see the unplanted parent, so only licenses change */
+            rowstate unplanted = par ? *par : (rowstate){0};
+            unplanted.license = unplanted.license0;
+            traits(g, s, par ? &unplanted : NULL, &r);
+            s->license0 = s->license;
+            plant_license(g, i, s, par);
+        } else {
+            traits(g, s, par, &r);
+        }
         /* createdAt: exponential growth over the snapshot window (the Hub
          * grew about e^2-fold over it, EST), jittered; the first 1.7% of
          * rows sit on the back-dating floor; a child is younger than its
@@ -746,6 +832,10 @@ int synth_gen_next(hv_synth_gen *g, hv_synth_row *row, bool *more, hv_err *e) {
         else if (s->kind == HV_REL_QUANTIZED) ck = u < 0.55 ? SYNTH_CARD_GGUF : u < 0.555 ? SYNTH_CARD_HUB : SYNTH_CARD_FREE;
         else if (s->kind == HV_REL_MERGE) ck = u < 0.7 ? SYNTH_CARD_MERGEKIT : SYNTH_CARD_FREE;
         else ck = u < 0.28 ? SYNTH_CARD_HUB : u < 0.36 ? SYNTH_CARD_TRAINER : u < 0.52 ? SYNTH_CARD_STUB : SYNTH_CARD_FREE;
+    }
+    if (g->o.plant.card_gap) { /* every row a free-form card that opens with the planted block */
+        has_card = true;
+        ck = SYNTH_CARD_FREE;
     }
     bool template_arxiv = has_card && ck == SYNTH_CARD_HUB;
 
@@ -908,6 +998,11 @@ int synth_gen_next(hv_synth_gen *g, hv_synth_row *row, bool *more, hv_err *e) {
         cc.target = (size_t)fmin(250000.0, fmax(40.0, len));
         cc.seed = g->o.seed;
         cc.row = i;
+        if (g->o.plant.card_gap) {
+            hv_buf_clear(&g->scratch);
+            if (plant_block(g, i, &g->scratch)) goto oom;
+            cc.opening = hv_sv_make(g->scratch.p, g->scratch.n);
+        }
         if (synth_card_write(&g->card, &cc)) goto oom;
         c[HV_SC_CARD].s = hv_sv_make(g->card.p, g->card.n);
     } else {

@@ -64,10 +64,45 @@ typedef struct hv_synth_row {
     hv_synth_facts facts;
 } hv_synth_row;
 
+/* Planted effects: known answers for the analyses of src/science/ to
+ * recover (docs/science.md, "Planted effects").  All off (zeroed) by default;
+ * with all off the output is byte-identical to a generator without them.
+ * Each plant draws from streams of its own, so a planted file differs from
+ * the unplanted one only where the plant acts.
+ *  - license_mutation: a child whose first in-file parent states a license
+ *    states one too: a different license (drawn from the license table)
+ *    with probability mutation_p, else the parent's.  Over non-merge edges
+ *    the license mutation rate is then mutation_p.
+ *  - drift: a child of a parent licensed drift_from states drift_to with
+ *    probability drift_p, else drift_from (a known drift direction; it
+ *    takes precedence over license_mutation on those edges).
+ *  - card_gap: every row gets a free-form card (not auto-generated) whose
+ *    body opens with a 512-character block: 448 CJK characters with a
+ *    space at every 8th position.  The first k = round(gap * 512) CJK
+ *    characters (and the spaces among them) are drawn from a stream keyed by
+ *    the row's first in-file parent, so siblings share them; the rest from
+ *    the row's own stream (roots: a stream of their own, unlike their
+ *    children's).  With the front matter dropped, the normalized Levenshtein
+ *    similarity of the first 512 characters is then 64/512 for unrelated,
+ *    parent-child and other non-sibling pairs and (64 + k)/512 for siblings:
+ *    a sibling minus parent-child gap of k/512 ~ gap (at most 448/512). */
+typedef struct hv_synth_plant {
+    bool license_mutation;
+    double mutation_p;
+    bool drift;
+    const char *drift_from, *drift_to; /* license names of the tables */
+    double drift_p;
+    bool card_gap;
+    double gap;
+} hv_synth_plant;
+
+#define HV_SYNTH_GAP_MAX (448.0 / 512.0)
+
 typedef struct hv_synth_opts {
     uint64_t rows;
     uint64_t seed;
     bool cards; /* false: modelCard is null in every row (metadata-only files) */
+    hv_synth_plant plant;
 } hv_synth_opts;
 
 typedef struct hv_synth_gen hv_synth_gen;
