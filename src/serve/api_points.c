@@ -12,7 +12,7 @@
  * likes, flags -> 8 bytes + 4 per coordinate = 16 bytes a point in 2D):
  *   library, pipeline, license, language  u8 codes: 0 none, 1..254 the most
  *       frequent values (dictionary), 255 any other
- *   cluster   u8 (u16 when a map has more than 255 clusters)
+ *   cluster   u8 (u16 when a map has more than 256 clusters)
  *   family    u32 family number (the header names the largest families)
  *   depth     u8, capped at 255
  *   downloads, likes, trending  u8: round(log10(1 + v) * 25.5), capped 255
@@ -195,7 +195,7 @@ static uint8_t log_code(double v) {
 static size_t field_width(const hv_map *m, int f) {
     if (f == PF_FAMILY) return 4;
     if (f == PF_CREATED) return 2;
-    if (f == PF_CLUSTER) return m->nclusters > 255 ? 2 : 1;
+    if (f == PF_CLUSTER) return m->nclusters > 256 ? 2 : 1;
     return 1;
 }
 
@@ -215,7 +215,7 @@ static void fill_field(const hv_server *s, int f, void *dst) {
             break;
         case PF_CLUSTER: {
             uint32_t c = m->cluster ? m->cluster[r] : 0;
-            if (m->nclusters > 255) u16[r] = (uint16_t)c;
+            if (m->nclusters > 256) u16[r] = (uint16_t)c;
             else u8[r] = (uint8_t)c;
             break;
         }
