@@ -31,7 +31,7 @@ export interface ClusterInfo { id: number; label: string; size: number; centroid
 interface ViewModule { show(): void; hide?(): void; onState?(): void }
 
 const VIEW_LABELS: Record<View, string> = {
-  map: 'Map', '3d': '3D', family: 'Family tree', network: 'Family network', charts: 'Charts', families: 'Families',
+  map: 'Map', '3d': '3D', family: 'Family tree', network: 'Family network', charts: 'Charts', families: 'Families', science: 'Science',
 };
 
 declare global {
@@ -280,6 +280,7 @@ export class App {
         else if (v === 'network') { const m = await import('./ui/network'); mod = new m.NetworkView(this, el); }
         else if (v === 'charts') { const m = await import('./ui/charts'); mod = new m.ChartsView(this, el); }
         else if (v === 'families') { const m = await import('./ui/families'); mod = new m.FamiliesView(this, el); }
+        else if (v === 'science') { const m = await import('./ui/science'); mod = new m.ScienceView(this, el); }
       } catch (e) {
         clear(el, errorBox(e, 'This view failed to load'));
         return;

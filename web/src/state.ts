@@ -2,8 +2,35 @@
 // selected model, the lasso, the colour and size mappings and the camera.
 // Pure functions only (unit-tested in tests/state.test.ts).
 
-export type View = 'map' | '3d' | 'family' | 'network' | 'charts' | 'families';
-export const VIEWS: View[] = ['map', '3d', 'family', 'network', 'charts', 'families'];
+export type View = 'map' | '3d' | 'family' | 'network' | 'charts' | 'families' | 'science';
+export const VIEWS: View[] = ['map', '3d', 'family', 'network', 'charts', 'families', 'science'];
+
+// The Science view (the analyses of docs/science.md): its sub-page and switches.
+// In the URL as /science/<page>?measure=&artifact=&strip_ids=&no_frontmatter=&trait=&order=&from=&to=&a=&b=
+export type SciPage = 'similarity' | 'drift' | 'docs' | 'diff';
+export const SCI_PAGES: SciPage[] = ['similarity', 'drift', 'docs', 'diff'];
+export type Measure = 'levenshtein' | 'bow' | 'tfidf';
+export const MEASURES: Measure[] = ['levenshtein', 'bow', 'tfidf'];
+export type Artifact = 'metadata' | 'card';
+export type Trait = 'license' | 'language' | 'task' | 'library';
+export const TRAITS: Trait[] = ['license', 'language', 'task', 'library'];
+export type Ordering = 'weighted' | 'unweighted';
+export interface ScienceState {
+  page: SciPage;
+  measure: Measure;
+  artifact: Artifact;
+  stripIds: boolean;
+  noFrontmatter: boolean;
+  trait: Trait;
+  order: Ordering;
+  from?: string;   // the drift edge shown (its pairs)
+  to?: string;
+  a?: string;      // the diff's two models
+  b?: string;
+}
+export const defaultScience = (): ScienceState => ({
+  page: 'similarity', measure: 'tfidf', artifact: 'metadata', stripIds: false, noFrontmatter: false, trait: 'license', order: 'weighted',
+});
 
 export type ColorBy = 'library' | 'pipeline' | 'license' | 'cluster' | 'family' | 'depth' | 'created' | 'language';
 export const COLOR_BYS: ColorBy[] = ['library', 'pipeline', 'license', 'cluster', 'family', 'depth', 'created', 'language'];
@@ -36,6 +63,7 @@ export interface AppState {
   model?: string;          // the selected model's id
   lasso?: number[];        // polygon in data coordinates: x0,y0,x1,y1,...
   camera?: Camera;
+  science?: ScienceState;  // set while the Science view is (or was) open
 }
 
 export const emptyFilters = (): Filters => ({ library: [], pipeline: [], license: [], language: [], baseOnly: false });
@@ -96,8 +124,22 @@ export function stateToUrl(s: AppState): string {
   filterParams(s.filters).forEach((v, k) => p.set(k, v));
   if (s.lasso && s.lasso.length >= 6) p.set('lasso', s.lasso.map((v) => round(v, 3)).join(','));
   if (s.camera) p.set('cam', [round(s.camera.x, 4), round(s.camera.y, 4), round(s.camera.zoom, 3)].join(','));
+  let path = '/' + s.view;
+  if (s.view === 'science' && s.science) {
+    const c = s.science, d = defaultScience();
+    path += '/' + c.page;
+    if (c.measure !== d.measure) p.set('measure', c.measure);
+    if (c.artifact !== d.artifact) p.set('artifact', c.artifact);
+    if (c.stripIds) p.set('strip_ids', 'true');
+    if (c.noFrontmatter) p.set('no_frontmatter', 'true');
+    if (c.trait !== d.trait) p.set('trait', c.trait);
+    if (c.order !== d.order) p.set('order', c.order);
+    if (c.from !== undefined && c.to !== undefined) { p.set('from', c.from); p.set('to', c.to); }
+    if (c.a) p.set('a', c.a);
+    if (c.b) p.set('b', c.b);
+  }
   const q = p.toString();
-  return `/${s.view}${q ? '?' + q : ''}`;
+  return `${path}${q ? '?' + q : ''}`;
 }
 
 // "/<view>?query" (or a full URL) → state.  Unknown or malformed values fall
@@ -105,9 +147,11 @@ export function stateToUrl(s: AppState): string {
 export function urlToState(url: string): AppState {
   const u = new URL(url, 'http://x');
   const s = defaultState();
-  const seg = u.pathname.split('/').filter(Boolean)[0] ?? 'map';
+  const segs = u.pathname.split('/').filter(Boolean);
+  const seg = segs[0] ?? 'map';
   s.view = (VIEWS as string[]).includes(seg) ? (seg as View) : 'map';
   const q = u.searchParams;
+  if (s.view === 'science') s.science = urlToScience(segs[1], q);
   const model = q.get('model');
   if (model) s.model = model;
   const color = q.get('color');
@@ -137,4 +181,28 @@ export function urlToState(url: string): AppState {
     if (x !== undefined && y !== undefined && zoom !== undefined && zoom > 0) s.camera = { x, y, zoom };
   }
   return s;
+}
+
+function pick<T extends string>(v: string | null, all: readonly T[], dflt: T): T {
+  return v !== null && (all as readonly string[]).includes(v) ? (v as T) : dflt;
+}
+
+// The Science view's part of the URL: the sub-page (path segment) and its switches.
+export function urlToScience(page: string | undefined, q: URLSearchParams): ScienceState {
+  const d = defaultScience();
+  const c: ScienceState = {
+    page: pick(page ?? null, SCI_PAGES, d.page),
+    measure: pick(q.get('measure'), MEASURES, d.measure),
+    artifact: pick(q.get('artifact'), ['metadata', 'card'] as const, d.artifact),
+    stripIds: q.get('strip_ids') === 'true',
+    noFrontmatter: q.get('no_frontmatter') === 'true',
+    trait: pick(q.get('trait'), TRAITS, d.trait),
+    order: pick(q.get('order'), ['weighted', 'unweighted'] as const, d.order),
+  };
+  const from = q.get('from'), to = q.get('to');
+  if (from !== null && to !== null && from !== '' && to !== '') { c.from = from; c.to = to; }
+  const a = q.get('a'), b = q.get('b');
+  if (a) c.a = a;
+  if (b) c.b = b;
+  return c;
 }
