@@ -656,6 +656,19 @@ static bool is_delim(const char *p, const char *end, const char *mark) {
     return p >= end || *p == '\n';
 }
 
+hv_sv frontmatter_body(hv_sv card) {
+    const char *p = card.p, *end = card.p + card.n;
+    if (!p) return card;
+    if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;
+    while (p < end && (is_sp(*p) || *p == '\n' || *p == '\r')) p++;
+    if (!is_delim(p, end, "---")) return card;
+    const char *q = next_line(p, end);
+    while (q < end && !is_delim(q, end, "---") && !is_delim(q, end, "...")) q = next_line(q, end);
+    if (q >= end) return card; /* never closed: no front matter */
+    const char *body = next_line(q, end);
+    return hv_sv_make(body, (size_t)(end - body));
+}
+
 int frontmatter_parse(hv_sv card, hv_frontmatter *fm, hv_arena *mem, hv_err *e) {
     clear(fm, card);
     const char *p = card.p, *end = card.p + card.n;

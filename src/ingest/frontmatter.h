@@ -25,6 +25,10 @@ typedef struct hv_frontmatter {
  * into card).  On malformed YAML returns HV_EINPUT with the line in e, and
  * fm->present is false, fm->body the whole card. */
 int frontmatter_parse(hv_sv card, hv_frontmatter *fm, hv_arena *mem, hv_err *e);
+/* The card after its front matter block, found as frontmatter_parse finds
+ * it (BOM and blank lines first, "---" ... "---" or "..."); the whole card
+ * when there is no closed block.  No YAML is parsed. */
+hv_sv frontmatter_body(hv_sv card);
 void frontmatter_free(hv_frontmatter *fm);
 
 #endif

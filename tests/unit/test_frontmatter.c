@@ -260,3 +260,27 @@ Test(frontmatter, every_real_card_parses_like_pyyaml) {
     cr_expect_gt(bm_count, 1400);
     cJSON_Delete(exp);
 }
+
+/* frontmatter_body finds the block as frontmatter_parse does: after a BOM
+ * and blank lines, closed by --- or ...; an unclosed block is no block. */
+Test(frontmatter, body_skips_the_block_like_the_parser) {
+    struct {
+        const char *card, *body;
+    } cases[] = {
+        {"---\nlicense: mit\n---\n# Title\n", "# Title\n"},
+        {"\n---\nlicense: mit\n---\nBody", "Body"},
+        {"\xEF\xBB\xBF  \n\n---\na: 1\n...\nrest", "rest"},
+        {"---\nnever closed\n", "---\nnever closed\n"},
+        {"# no front matter\n---\nx\n---\n", "# no front matter\n---\nx\n---\n"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        hv_sv got = frontmatter_body(hv_sv_cstr(cases[i].card));
+        cr_expect(hv_sv_eq_cstr(got, cases[i].body), "case %zu: got '%.*s'", i, (int)got.n, got.p);
+        /* and it agrees with the parser's body where there is a block */
+        cr_assert_eq(frontmatter_parse(hv_sv_cstr(cases[i].card), &fm, &mem, &err), 0);
+        if (fm.present) cr_expect(hv_sv_eq(fm.body, got), "case %zu: parser body differs", i);
+        frontmatter_free(&fm);
+        memset(&fm, 0, sizeof fm);
+    }
+}
