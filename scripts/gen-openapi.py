@@ -142,7 +142,11 @@ paths.update({
     "/api/analyze/license": op("license audit: children less restrictive than a commercial or non-commercial "
                                "parent (cached, ETag)", [
         SCI_REL, p("limit", "integer", "flagged pairs listed", 0, 1000000, default=100), SCI_TOP], extra=CACHED),
-    "/api/analyze/docs": op("documentation drift, parent vs child (cached, ETag)", [SCI_REL], extra=CACHED),
+    "/api/analyze/docs": op("documentation drift, parent vs child (cached, ETag); with family, only that "
+                            "family's edges and its generation profile per depth", [
+        SCI_REL, p("family", desc="a model id (at most 512 bytes): restrict to its family (weakly connected "
+                                  "under relations) and add the generation profile; 404 when unknown")],
+        extra={**CACHED, "404": {"description": "family names no model of this map"}}),
     "/api/analyze/similarity": op("similarity of related models: 24 pattern configurations x 3 measures with "
                                   "bootstrap CIs (cached, ETag); samples x bootstrap at most 20,000,000", [
         ART, p("samples", "integer", "draws per configuration", 1, 100000, default=1000),

@@ -69,6 +69,8 @@ static const char USAGE[] =
     "  --fit-max N        similarity: documents the vocabulary is fit on, 1000..10000000\n"
     "                     (default 200000; an even stride over the rest)\n"
     "  --models A,B       diff: the two models (ids)\n"
+    "  --family ID        docs: only the family of model ID (weakly connected under\n"
+    "                     --relations), with its generation profile per depth\n"
     "  --max-chars N      diff: compare the first N characters of each text, 1..10000 (default 2000)\n"
     "  --json | --csv     machine-readable output (CSV: one table per analysis)\n"
     "  --skip-bad-rows    skip malformed input rows (default: stop at the first)\n"
@@ -90,6 +92,7 @@ typedef struct analyze_opts {
     double burst_factor;
     sci_similarity_opts sim;
     const char *models;
+    const char *family;
     uint32_t max_chars;
     out_mode out;
     hv_ingest_opts ingest;
@@ -523,11 +526,25 @@ static void doc_row_csv(const char *name, const sci_docgroup *g) {
 }
 
 static int run_docs(const hv_sci_view *v, const analyze_opts *o, hv_err *e) {
-    sci_docdrift_opts dop = {o->relations_set ? o->mask : SCI_REL_ALL};
+    sci_docdrift_opts dop = {o->relations_set ? o->mask : SCI_REL_ALL, false, 0};
+    if (o->family) {
+        hv_sv id = hv_sv_cstr(o->family);
+        if ((dop.family_row = sci_find(v, id)) == HV_NO_ROW)
+            return hv_errf(e, HV_EINPUT, "docs: no model '%.*s' in the data (--family)", (int)(id.n > 200 ? 200 : id.n),
+                           id.p);
+        dop.family = true;
+    }
     sci_docdrift d;
     int rc = sci_docdrift_run(v, &dop, &d, e);
-    if (rc) return rc;
-    if (o->out == OUT_JSON) return emit_json(doc_json, v, &d, e);
+    if (rc) {
+        sci_docdrift_free(&d);
+        return rc;
+    }
+    if (o->out == OUT_JSON) {
+        rc = emit_json(doc_json, v, &d, e);
+        sci_docdrift_free(&d);
+        return rc;
+    }
     void (*row)(const char *, const sci_docgroup *) = o->out == OUT_CSV ? doc_row_csv : doc_row_text;
     if (o->out == OUT_CSV) {
         fputs("group,edges,card_edges,card_chars_parent,card_chars_child,card_chars_change,autogen_edges,"
@@ -538,6 +555,11 @@ static int run_docs(const hv_sci_view *v, const analyze_opts *o, hv_err *e) {
         char rel[96];
         sci_relations_name(dop.mask, rel, sizeof rel);
         printf("documentation drift, parent -> child, over %s edges\n", rel);
+        if (d.profile) {
+            hv_sv id = sci_id(v, dop.family_row), root = sci_id(v, d.family_root);
+            printf("  only the family of %.*s (root %.*s, %u models)\n", (int)id.n, id.p, (int)root.n, root.p,
+                   d.family_size);
+        }
         printf("  card length: edges where both have a card (mean characters; change = child mean - parent mean)\n");
         printf("  auto-generated: same edges; has card: every edge; languages: edges where both list one\n\n");
         printf("  %-14s %8s | %7s %9s %9s %9s | %13s | %13s | %7s %13s\n", "group", "edges", "cards", "parent",
@@ -559,6 +581,29 @@ static int run_docs(const hv_sci_view *v, const analyze_opts *o, hv_err *e) {
         printf("\n  (the mean of per-edge relative changes of card length would say %+.1f%%: the pitfall the paper's\n"
                "   notes warn about; the change of means above is the number to read)\n",
                100.0 * d.overall.rel_change_sum / (double)d.overall.rel_change_n);
+    if (o->out == OUT_TEXT && d.profile) {
+        printf("\ngeneration profile (shares of the models at each depth; auto-generated and card length: of those\n"
+               "with a card; incoming: models with an edge of that relation from a parent)\n\n");
+        printf("  %5s %8s", "depth", "models");
+        for (int r = 1; r <= HV_REL_COUNT; r++) {
+            int rr = r % HV_REL_COUNT;
+            if ((dop.mask >> rr) & 1u) printf(" %9s", sci_relation_label(rr));
+        }
+        printf(" %8s %8s %9s %10s\n", "en-only", "card", "auto-gen", "card chars");
+        for (uint32_t k = 0; k <= d.family_depth; k++) {
+            const sci_genprofile *p = &d.profile[k];
+            printf("  %5u %8" PRIu64, k, p->models);
+            for (int r = 1; r <= HV_REL_COUNT; r++) {
+                int rr = r % HV_REL_COUNT;
+                if ((dop.mask >> rr) & 1u) printf(" %9.3f", p->models ? (double)p->incoming[rr] / (double)p->models : 0.0);
+            }
+            double n = p->models ? (double)p->models : 1.0, c = p->with_card ? (double)p->with_card : 1.0;
+            printf(" %8.3f %8.3f %9.3f %10.1f\n", (double)p->english_only / n, (double)p->with_card / n,
+                   (double)p->auto_generated / c, p->card_chars_sum / c);
+        }
+        if (d.family_in_cycles) printf("  (%" PRIu64 " models on parent cycles counted at depth 0)\n", d.family_in_cycles);
+    }
+    sci_docdrift_free(&d);
     return HV_OK;
 }
 
@@ -752,7 +797,7 @@ int cmd_analyze(int argc, char **argv) {
                       .burst_window = 6, .burst_factor = 5.0};
     sci_similarity_defaults(&o.sim);
     enum { O_REL = 256, O_TRAIT, O_TOPN, O_PAIRS, O_TOP, O_LIMIT, O_BMIN, O_BFAC, O_BWIN, O_JSON, O_CSV, O_SKIP, O_FMT,
-           O_ART, O_STRIP, O_NOFM, O_SAMPLES, O_BOOT, O_SEED, O_FIT, O_MODELS, O_MAXCH };
+           O_ART, O_STRIP, O_NOFM, O_SAMPLES, O_BOOT, O_SEED, O_FIT, O_MODELS, O_MAXCH, O_FAMILY };
     static const struct option longopts[] = {
         {"relations", required_argument, NULL, O_REL}, {"trait", required_argument, NULL, O_TRAIT},
         {"top-n", required_argument, NULL, O_TOPN},    {"pairs", required_argument, NULL, O_PAIRS},
@@ -765,7 +810,7 @@ int cmd_analyze(int argc, char **argv) {
         {"no-frontmatter", no_argument, NULL, O_NOFM}, {"samples", required_argument, NULL, O_SAMPLES},
         {"bootstrap", required_argument, NULL, O_BOOT}, {"seed", required_argument, NULL, O_SEED},
         {"fit-max", required_argument, NULL, O_FIT},   {"models", required_argument, NULL, O_MODELS},
-        {"max-chars", required_argument, NULL, O_MAXCH},
+        {"max-chars", required_argument, NULL, O_MAXCH}, {"family", required_argument, NULL, O_FAMILY},
         {NULL, 0, NULL, 0},
     };
     optind = 1;
@@ -816,6 +861,7 @@ int cmd_analyze(int argc, char **argv) {
             break;
         case O_STRIP: o.sim.strip_ids = true; break;
         case O_MODELS: o.models = optarg; break;
+        case O_FAMILY: o.family = optarg; break;
         case O_MAXCH: if (parse_u32("--max-chars", optarg, 1, SCI_DIFF_MAX, &o.max_chars)) return 64; break;
         case O_NOFM: o.sim.drop_frontmatter = true; break;
         case O_SAMPLES: if (parse_u32("--samples", optarg, 1, 100000, &o.sim.samples)) return 64; break;
@@ -884,6 +930,10 @@ int cmd_analyze(int argc, char **argv) {
     bool is_map = ninputs == 1 && mapfile_sniff(inputs[0]);
     /* card text: the map's embedded store, or one written from the inputs
      * to a temp file that is unlinked as soon as it is open */
+    if (o.family && run != run_docs) {
+        fprintf(stderr, "hfviz analyze: --family goes with docs\n");
+        return 64;
+    }
     if (run == run_diff && !o.models) {
         fprintf(stderr, "hfviz analyze: diff needs --models A,B\n");
         return 64;

@@ -350,7 +350,6 @@ static void group_json(hv_jw *w, const sci_docgroup *g) {
 }
 
 void sci_docdrift_json(const hv_sci_view *v, const sci_docdrift *d, hv_jw *w) {
-    (void)v;
     jw_obj(w);
     jw_key(w, "analysis");
     jw_cstr(w, "docs");
@@ -378,5 +377,41 @@ void sci_docdrift_json(const hv_sci_view *v, const sci_docdrift *d, hv_jw *w) {
         jw_obj_end(w);
     }
     jw_arr_end(w);
+    if (d->opts.family && d->profile) {
+        jw_key(w, "family");
+        jw_obj(w);
+        key_sv(w, "id", sci_id(v, d->opts.family_row));
+        key_sv(w, "root", sci_id(v, d->family_root));
+        key_uint(w, "models", d->family_size);
+        key_uint(w, "max_depth", d->family_depth);
+        key_uint(w, "in_cycles", d->family_in_cycles);
+        jw_key(w, "profile");
+        jw_arr(w);
+        for (uint32_t k = 0; k <= d->family_depth; k++) {
+            const sci_genprofile *p = &d->profile[k];
+            jw_obj(w);
+            key_uint(w, "depth", k);
+            key_uint(w, "models", p->models);
+            jw_key(w, "incoming");
+            jw_obj(w);
+            for (int r = 0; r < HV_REL_COUNT; r++) {
+                if (!((d->opts.mask >> r) & 1u)) continue;
+                key_num(w, sci_relation_label(r), ratio(p->incoming[r], p->models));
+            }
+            jw_obj_end(w);
+            key_num(w, "english_only", ratio(p->english_only, p->models));
+            key_num(w, "has_card", ratio(p->with_card, p->models));
+            key_uint(w, "with_card", p->with_card);
+            jw_key(w, "auto_generated");
+            if (p->with_card) jw_num17(w, ratio(p->auto_generated, p->with_card));
+            else jw_null(w);
+            jw_key(w, "card_chars_mean");
+            if (p->with_card) jw_num17(w, p->card_chars_sum / (double)p->with_card);
+            else jw_null(w);
+            jw_obj_end(w);
+        }
+        jw_arr_end(w);
+        jw_obj_end(w);
+    }
     jw_obj_end(w);
 }

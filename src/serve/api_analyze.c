@@ -6,7 +6,7 @@
  *   /api/analyze/drift        ?trait=&top_n=&top=&relations=
  *   /api/analyze/drift/pairs  ?trait=&from=&to=&limit=&relations=
  *   /api/analyze/license      ?relations=&limit=&top=
- *   /api/analyze/docs         ?relations=
+ *   /api/analyze/docs         ?relations=&family=
  *   /api/analyze/similarity   ?artifact=&samples=&bootstrap=&seed=&fit_max=&strip_ids=&no_frontmatter=&relations=
  *   /api/analyze/diff         ?a=&b=&artifact=&strip_ids=&no_frontmatter=&max_chars=
  *
@@ -516,20 +516,36 @@ static int build_docs(hv_server *s, const void *args, hv_buf *out, hv_err *e) {
     sci_view_from_map(&s->map, &v);
     sci_docdrift d;
     int rc = sci_docdrift_run(&v, o, &d, e);
-    if (rc) return rc;
+    if (rc) {
+        sci_docdrift_free(&d);
+        return rc;
+    }
     hv_jw w;
     jw_init(&w, out);
     sci_docdrift_json(&v, &d, &w);
+    sci_docdrift_free(&d);
     return finish_json(&w, out, e);
 }
 
+/* ?relations=&family=ID (a model id, at most 512 bytes; 404 when unknown):
+ * the family's edges only, with its generation profile. */
 void api_analyze_docs(hv_server *s, const hv_req *rq, hv_resp *rs) {
-    sci_docdrift_opts o = {SCI_REL_ALL};
-    if (arg_sci_relations(rq, rs, SCI_REL_ALL, &o.mask)) return;
+    sci_docdrift_opts o = {SCI_REL_ALL, false, 0};
+    const char *fam;
+    if (arg_sci_relations(rq, rs, SCI_REL_ALL, &o.mask) || arg_str(rq, rs, "family", 512, &fam)) return;
+    if (fam && *fam) {
+        o.family_row = map_find(&s->map, hv_sv_cstr(fam));
+        if (o.family_row == HV_NO_ROW) {
+            resp_error(rs, 404, "unknown model", "family=%.200s: no such model in this map", fam);
+            return;
+        }
+        o.family = true;
+    }
     char key[64], etag[48];
-    snprintf(key, sizeof key, "docs r=%u", o.mask);
+    if (o.family) snprintf(key, sizeof key, "docs r=%u family=%u", o.mask, o.family_row);
+    else snprintf(key, sizeof key, "docs r=%u", o.mask);
     if (not_modified(s, rq, rs, key, etag)) return;
-    serve_cached(s, rs, key, etag, o.mask == SCI_REL_ALL, build_docs, &o);
+    serve_cached(s, rs, key, etag, o.mask == SCI_REL_ALL && !o.family, build_docs, &o);
 }
 
 /* ---- similarity ------------------------------------------------------------ */

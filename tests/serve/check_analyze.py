@@ -83,6 +83,14 @@ same(api, mp, f"{A}/license", {"limit": 3, "top": 2, "relations": "finetune"}, "
      "2", "--relations", "finetune")
 same(api, mp, f"{A}/docs", {}, "docs")
 same(api, mp, f"{A}/docs", {"relations": "finetune,quantized"}, "docs", "--relations", "finetune,quantized")
+fam = same(api, mp, f"{A}/docs", {"family": "google/gemma-7b"}, "docs", "--family", "google/gemma-7b")
+if fam is not None:
+    f = fam.get("family") or {}
+    check("docs family root", f.get("root"), "google/gemma-7b")
+    check("docs family profile depths", [x["depth"] for x in f.get("profile", [])], list(range(f.get("max_depth", -1) + 1)))
+    check("docs family models add up", sum(x["models"] for x in f.get("profile", [])), f.get("models"))
+same(api, mp, f"{A}/docs", {"family": "google/gemma-7b-it", "relations": "nomerge"}, "docs", "--family",
+     "google/gemma-7b-it", "--relations", "nomerge")
 same(api, mp, f"{A}/similarity", {}, "similarity")
 same(api, mp, f"{A}/similarity", {"samples": 200, "bootstrap": 100, "seed": 7, "strip_ids": "true"}, "similarity",
      "--samples", "200", "--bootstrap", "100", "--seed", "7", "--strip-ids")
@@ -108,6 +116,7 @@ for path, params, status in [
     ("drift/pairs", {"trait": "license", "from": "no-such-license", "to": "mit"}, 404),
     ("drift/pairs", {"trait": "license", "from": "x" * 201, "to": "mit"}, 400),
     ("license", {"limit": 1000001}, 400), ("license", {"top": 0}, 400), ("docs", {"relations": "merge,nope"}, 400),
+    ("docs", {"family": "no/such-model"}, 404), ("docs", {"family": "x" * 513}, 400),
     ("similarity", {"samples": 0}, 400), ("similarity", {"samples": 100001}, 400),
     ("similarity", {"bootstrap": 100001}, 400), ("similarity", {"samples": 100000, "bootstrap": 1000}, 400),
     ("similarity", {"seed": -1}, 400), ("similarity", {"fit_max": 999}, 400), ("similarity", {"artifact": "x"}, 400),

@@ -316,7 +316,7 @@ static void check_license(const hv_sci_view *v) {
 }
 
 static void check_docs(const hv_sci_view *v) {
-    sci_docdrift_opts o = {SCI_REL_ALL};
+    sci_docdrift_opts o = {SCI_REL_ALL, false, 0};
     sci_docdrift d;
     hv_err e;
     cr_assert_eq(sci_docdrift_run(v, &o, &d, &e), HV_OK);
@@ -350,6 +350,74 @@ static void check_docs(const hv_sci_view *v) {
     NEAR(sci_mean_child(&d.by_gen[2].card_chars), 100.0);
 }
 
+/* The generation profile of a family, computed by hand:
+ * over all relations everything but s/S is one family of 8, rooted at o/A
+ * (two children, as x/F; the lower row wins).  Depth 0: A, F; 1: B, C, G;
+ * 2: D (adapter), E (quantized), H (merge from F and C). */
+static void check_docs_family(const hv_sci_view *v) {
+    sci_docdrift_opts o = {SCI_REL_ALL, true, sci_find(v, hv_sv_cstr("o/B"))};
+    sci_docdrift d;
+    hv_err e;
+    cr_assert_eq(sci_docdrift_run(v, &o, &d, &e), HV_OK, "%s", e.msg);
+    cr_assert_eq(d.overall.edges, 7);
+    cr_assert(hv_sv_eq_cstr(sci_id(v, d.family_root), "o/A"));
+    cr_assert_eq(d.family_size, 8);
+    cr_assert_eq(d.family_depth, 2);
+    cr_assert_eq(d.family_in_cycles, 0);
+    const sci_genprofile *p = d.profile;
+    /* depth 0: A (en fr, 1000 chars), F (en, 50 chars) */
+    cr_assert_eq(p[0].models, 2);
+    for (int r = 0; r < HV_REL_COUNT; r++) cr_assert_eq(p[0].incoming[r], 0);
+    cr_assert_eq(p[0].english_only, 1);
+    cr_assert_eq(p[0].with_card, 2);
+    cr_assert_eq(p[0].auto_generated, 0);
+    NEAR(p[0].card_chars_sum / (double)p[0].with_card, 525.0);
+    /* depth 1: B (en, 400, auto), C (en fr de, 200), G (en, 10): all fine-tunes */
+    cr_assert_eq(p[1].models, 3);
+    cr_assert_eq(p[1].incoming[HV_REL_FINETUNE], 3);
+    cr_assert_eq(p[1].incoming[HV_REL_ADAPTER] + p[1].incoming[HV_REL_QUANTIZED] + p[1].incoming[HV_REL_MERGE], 0);
+    cr_assert_eq(p[1].english_only, 2);
+    cr_assert_eq(p[1].with_card, 3);
+    cr_assert_eq(p[1].auto_generated, 1);
+    NEAR(p[1].card_chars_sum / (double)p[1].with_card, 610.0 / 3.0);
+    /* depth 2: D (adapter, no card), E (quantized, de, 100, auto), H (merge, no card) */
+    cr_assert_eq(p[2].models, 3);
+    cr_assert_eq(p[2].incoming[HV_REL_ADAPTER], 1);
+    cr_assert_eq(p[2].incoming[HV_REL_QUANTIZED], 1);
+    cr_assert_eq(p[2].incoming[HV_REL_MERGE], 1);
+    cr_assert_eq(p[2].incoming[HV_REL_FINETUNE], 0);
+    cr_assert_eq(p[2].english_only, 0);
+    cr_assert_eq(p[2].with_card, 1);
+    cr_assert_eq(p[2].auto_generated, 1);
+    NEAR(p[2].card_chars_sum, 100.0);
+    sci_docdrift_free(&d);
+
+    /* without merges the family of x/G is F -> G only */
+    o.mask = SCI_REL_NOMERGE;
+    o.family_row = sci_find(v, hv_sv_cstr("x/G"));
+    cr_assert_eq(sci_docdrift_run(v, &o, &d, &e), HV_OK, "%s", e.msg);
+    cr_assert_eq(d.overall.edges, 1);
+    cr_assert(hv_sv_eq_cstr(sci_id(v, d.family_root), "x/F"));
+    cr_assert_eq(d.family_size, 2);
+    cr_assert_eq(d.family_depth, 1);
+    cr_assert_eq(d.profile[0].models, 1);
+    cr_assert_eq(d.profile[1].models, 1);
+    cr_assert_eq(d.profile[1].incoming[HV_REL_FINETUNE], 1);
+    cr_assert_eq(d.profile[1].english_only, 1);
+    NEAR(d.profile[1].card_chars_sum, 10.0);
+    sci_docdrift_free(&d);
+
+    /* a model without relatives: a family of one at depth 0, no edges */
+    o.family_row = sci_find(v, hv_sv_cstr("s/S"));
+    cr_assert_eq(sci_docdrift_run(v, &o, &d, &e), HV_OK, "%s", e.msg);
+    cr_assert_eq(d.overall.edges, 0);
+    cr_assert_eq(d.family_size, 1);
+    cr_assert_eq(d.family_depth, 0);
+    cr_assert_eq(d.profile[0].models, 1);
+    cr_assert_eq(d.profile[0].with_card, 0);
+    sci_docdrift_free(&d);
+}
+
 Test(science, on_the_catalog) {
     hv_sci_view v;
     sci_view_from_catalog(cat, &v);
@@ -357,6 +425,7 @@ Test(science, on_the_catalog) {
     check_drift(&v);
     check_license(&v);
     check_docs(&v);
+    check_docs_family(&v);
 }
 
 Test(science, on_the_map_written_from_it) {
@@ -380,6 +449,7 @@ Test(science, on_the_map_written_from_it) {
     check_drift(&v);
     check_license(&v);
     check_docs(&v);
+    check_docs_family(&v);
     map_close(&m);
 }
 

@@ -422,6 +422,25 @@ await check('science · documentation drift and license audit match the API', as
   assert(await page.locator('#diff-a').inputValue() === lic.pairs[0].parent && await page.locator('#diff-b').inputValue() === lic.pairs[0].child, 'diff not prefilled from the pair');
 });
 
+await check('science · generations: the profile of a family has one row per depth of the API', async () => {
+  const r = await api('/api/analyze/docs?family=google%2Fgemma-7b');
+  await page.goto(BASE + '/science/generations');
+  await page.waitForSelector('#gen-profile tbody tr', { timeout: 60000 });
+  assert(await page.locator('#gen-family').inputValue() === 'google/gemma-7b', 'default family');
+  const rows = await page.locator('#gen-profile tbody tr').count();
+  assert(rows === r.family.profile.length && rows === r.family.max_depth + 1, `depth rows ${rows}, API ${r.family.profile.length}`);
+  const models = await page.locator('#gen-models').textContent();
+  assert(models === r.family.models.toLocaleString('en-US'), 'models ' + models);
+  await shot('15c-science-generations');
+  // another family through the picker lands in the URL
+  await page.fill('#gen-family', r.family.root);
+  await page.click('#gen-go');
+  await page.waitForFunction(() => /family=/.test(location.search), null, { timeout: 15000 });
+  await scienceReady();
+  assert(new URL(page.url()).searchParams.get('family') === r.family.root, 'URL ' + page.url());
+  assert(await page.locator('#gen-profile tbody tr').count() === r.family.profile.length, 'rows after picking the root (same family)');
+});
+
 await check('science · diff: the selected model and its first parent, segments coloured', async () => {
   const m = await api('/api/model/google/gemma-7b-it');
   const parent = [...(m.parents.finetune ?? []), ...(m.parents.base ?? [])].find((p) => p.in_map).id;
@@ -481,7 +500,7 @@ await check('the 3D view draws points and the family edges', async () => {
   assert(far, 'no drawn point to click');
   await page.evaluate(() => { window.__hfviz.selected = null; });
   await page.mouse.click(box.x + far[0], box.y + far[1]);
-  await page.waitForFunction(() => window.__hfviz.selected, null, { timeout: 15000 });
+  await page.waitForFunction(() => window.__hfviz.selected, null, { timeout: 60000 });
 });
 
 await check('dark theme and an unknown model show no blank page', async () => {

@@ -141,6 +141,26 @@ export function docRows(d: DocsAnswer): { relation: DocRow[]; generation: DocRow
   return { relation, generation };
 }
 
+// ---- generation profile of a family (/api/analyze/docs?family=) ----------------------
+export interface GenProfileRow {
+  depth: number; models: number; incoming: Record<string, number>; english_only: number; has_card: number;
+  with_card: number; auto_generated: number | null; card_chars_mean: number | null;
+}
+export interface FamilyProfile { id: string; root: string; models: number; max_depth: number; in_cycles: number; profile: GenProfileRow[] }
+export interface FamilyDocsAnswer extends DocsAnswer { family: FamilyProfile }
+
+// The relations drawn in the profile's stacked bars (those of the answer, in the API's order),
+// the largest generation (for the size bars) and the longest mean card.
+export function profileScale(f: FamilyProfile): { relations: string[]; maxModels: number; maxChars: number } {
+  const relations: string[] = [];
+  for (const r of f.profile) for (const k of Object.keys(r.incoming)) if (!relations.includes(k)) relations.push(k);
+  return {
+    relations,
+    maxModels: Math.max(1, ...f.profile.map((r) => r.models)),
+    maxChars: Math.max(1, ...f.profile.map((r) => r.card_chars_mean ?? 0)),
+  };
+}
+
 // ---- license audit -----------------------------------------------------------------
 export interface Rate { judged: number; flagged: number; rate: number }
 export interface LicenseAnswer {

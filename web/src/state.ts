@@ -6,9 +6,9 @@ export type View = 'map' | '3d' | 'family' | 'network' | 'charts' | 'families' |
 export const VIEWS: View[] = ['map', '3d', 'family', 'network', 'charts', 'families', 'science'];
 
 // The Science view (the analyses of docs/science.md): its sub-page and switches.
-// In the URL as /science/<page>?measure=&artifact=&strip_ids=&no_frontmatter=&trait=&order=&from=&to=&a=&b=
-export type SciPage = 'similarity' | 'drift' | 'docs' | 'diff';
-export const SCI_PAGES: SciPage[] = ['similarity', 'drift', 'docs', 'diff'];
+// In the URL as /science/<page>?measure=&artifact=&strip_ids=&no_frontmatter=&trait=&order=&from=&to=&a=&b=&family=
+export type SciPage = 'similarity' | 'drift' | 'docs' | 'generations' | 'diff';
+export const SCI_PAGES: SciPage[] = ['similarity', 'drift', 'docs', 'generations', 'diff'];
 export type Measure = 'levenshtein' | 'bow' | 'tfidf';
 export const MEASURES: Measure[] = ['levenshtein', 'bow', 'tfidf'];
 export type Artifact = 'metadata' | 'card';
@@ -27,6 +27,7 @@ export interface ScienceState {
   to?: string;
   a?: string;      // the diff's two models
   b?: string;
+  family?: string; // the generation profile's family (a member's id); unset: the selected model's
 }
 export const defaultScience = (): ScienceState => ({
   page: 'similarity', measure: 'tfidf', artifact: 'metadata', stripIds: false, noFrontmatter: false, trait: 'license', order: 'weighted',
@@ -137,6 +138,7 @@ export function stateToUrl(s: AppState): string {
     if (c.from !== undefined && c.to !== undefined) { p.set('from', c.from); p.set('to', c.to); }
     if (c.a) p.set('a', c.a);
     if (c.b) p.set('b', c.b);
+    if (c.family) p.set('family', c.family);
   }
   const q = p.toString();
   return `${path}${q ? '?' + q : ''}`;
@@ -204,5 +206,7 @@ export function urlToScience(page: string | undefined, q: URLSearchParams): Scie
   const a = q.get('a'), b = q.get('b');
   if (a) c.a = a;
   if (b) c.b = b;
+  const family = q.get('family');
+  if (family) c.family = family.slice(0, 512);
   return c;
 }

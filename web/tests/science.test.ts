@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { groupSimilarity, relationMean, arcLayout, docRows, diffSummary, diffStrip, firstParent, type SimConfig, type DocsAnswer, type DocStats } from '../src/science';
+import { groupSimilarity, relationMean, arcLayout, docRows, diffSummary, diffStrip, firstParent, profileScale, type SimConfig, type DocsAnswer, type DocStats, type FamilyProfile } from '../src/science';
 import { urlToState, stateToUrl, defaultState, defaultScience } from '../src/state';
 
 const est = (m: number) => ({ mean: m, ci_low: m - 0.01, ci_high: m + 0.01 });
@@ -97,6 +97,16 @@ describe('documentation rows', () => {
   });
 });
 
+describe('generation profile', () => {
+  it('scales the bars by the largest generation and longest card, keeps the relations in order', () => {
+    const row = (depth: number, models: number, chars: number | null, incoming: Record<string, number>) => ({ depth, models, incoming,
+      english_only: 0, has_card: chars === null ? 0 : 1, with_card: chars === null ? 0 : models, auto_generated: chars === null ? null : 0, card_chars_mean: chars });
+    const f: FamilyProfile = { id: 'a/x', root: 'a/r', models: 10, max_depth: 2, in_cycles: 0, profile: [
+      row(0, 1, 900, { finetune: 0, merge: 0 }), row(1, 6, 300, { finetune: 0.5, merge: 0.5 }), row(2, 3, null, { finetune: 1, merge: 0 })] };
+    expect(profileScale(f)).toEqual({ relations: ['finetune', 'merge'], maxModels: 6, maxChars: 900 });
+  });
+});
+
 describe('diff shaping', () => {
   const segs = [{ op: 'equal', a: 'ab', b: 'ab' }, { op: 'replace', a: 'c', b: 'xyz' }, { op: 'delete', a: 'dé', b: '' }, { op: 'insert', a: '', b: 'q' }, { op: 'equal', a: 'e', b: 'e' }] as const;
   it('counts segments and characters per operation', () => {
@@ -128,6 +138,11 @@ describe('science URL state', () => {
     const s = urlToState('/science/nowhere?measure=cosine&trait=colour&artifact=x&from=a');
     expect(s.science).toEqual(defaultScience());
     expect(urlToState('/science').science).toEqual(defaultScience());
+  });
+  it('keeps the generation profile\'s family', () => {
+    const s = urlToState('/science/generations?family=google%2Fgemma-7b');
+    expect(s.science).toMatchObject({ page: 'generations', family: 'google/gemma-7b' });
+    expect(stateToUrl(s)).toBe('/science/generations?family=google%2Fgemma-7b');
   });
   it('keeps the diff models and leaves science out of other views', () => {
     const s = urlToState('/science/diff?a=google%2Fgemma-7b&b=x%2Fy%20z&artifact=card');

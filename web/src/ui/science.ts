@@ -1,8 +1,9 @@
 // The Science view: the analyses of `hfviz analyze` (docs/science.md) over
-// the served map, from /api/analyze/* (docs/api.md "Analyses").  Four pages:
+// the served map, from /api/analyze/* (docs/api.md "Analyses").  Five pages:
 // relation similarity with bootstrap CIs by generation gap, trait drift as an
 // arc diagram in the optimal ordering (click an arc → the parent→child pairs),
-// documentation drift and the license audit, and the parent/child "DNA diff".
+// documentation drift and the license audit, the generation profile of one
+// family (per depth), and the parent/child "DNA diff".
 // The page and its switches live in the URL (/science/<page>?…, state.ts).
 import { select, scaleLinear, axisLeft } from 'd3';
 import type { App } from '../app';
@@ -10,12 +11,15 @@ import { getJSON, fmt } from '../api';
 import { h, clear, spinner, errorBox, debounce } from '../dom';
 import { defaultScience, SCI_PAGES, MEASURES, TRAITS, type SciPage, type ScienceState, type Measure, type Trait, type Ordering, type Artifact } from '../state';
 import {
-  groupSimilarity, relationMean, arcLayout, docRows, diffSummary, diffStrip, firstParent, pct, num,
+  groupSimilarity, relationMean, arcLayout, docRows, diffSummary, diffStrip, firstParent, profileScale, pct, num,
+  type FamilyDocsAnswer,
   type SimilarityAnswer, type SimGroup, type DriftAnswer, type DriftPairs, type DocsAnswer, type DocStats, type PC,
   type LicenseAnswer, type DiffAnswer, type Arc,
 } from '../science';
 
-const PAGE_LABELS: Record<SciPage, string> = { similarity: 'Similarity', drift: 'Drift', docs: 'Documentation & licenses', diff: 'Diff' };
+const PAGE_LABELS: Record<SciPage, string> = { similarity: 'Similarity', drift: 'Drift', docs: 'Documentation & licenses', generations: 'Generations', diff: 'Diff' };
+export const DEFAULT_FAMILY = 'google/gemma-7b';
+const INCOMING_COLORS: Record<string, string> = { finetune: '#3b82f6', adapter: '#16a34a', quantized: '#f59e0b', merge: '#a855f7', untyped: '#8b95a1' };
 const MEASURE_LABELS: Record<Measure, string> = { levenshtein: 'Levenshtein', bow: 'bag of words', tfidf: 'TF-IDF' };
 export const RELATION_COLORS: Record<string, string> = {
   'random pair': '#8b95a1', siblings: '#16a34a', 'parent-child': '#3b82f6', 'uncle-nephew': '#a855f7',
@@ -47,9 +51,11 @@ export class ScienceView {
   }
 
   show() { void this.s; this.app.syncUrl(false); this.render(); }
-  // Model selection (and theme changes) land here: only the diff's prefill depends on them.
+  // Model selection (and theme changes) land here: only the diff's prefill and the
+  // generation profile's default family depend on them.
   onState() {
     if (this.s.page === 'diff' && !this.s.a && !this.s.b) this.render(true);
+    else if (this.s.page === 'generations' && !this.s.family) this.render();
   }
 
   private setPage(p: SciPage) {
@@ -89,6 +95,7 @@ export class ScienceView {
     if (s.page === 'similarity') done(this.similarity(page, seq));
     else if (s.page === 'drift') done(this.drift(page, seq));
     else if (s.page === 'docs') done(this.docs(page, seq));
+    else if (s.page === 'generations') done(this.generations(page, seq));
     else done(this.diff(page, seq));
   }
 
@@ -298,6 +305,56 @@ export class ScienceView {
           h('td', { class: 'id' }, this.modelLink(p.parent)), h('td', {}, h('span', { class: 'chip', title: p.parent_class }, p.parent_license)),
           h('td', { class: 'id' }, this.modelLink(p.child)), h('td', {}, h('span', { class: 'chip', title: p.child_class }, p.child_license)),
           h('td', {}, p.relation), h('td', {}, this.diffButton(p.parent, p.child))))))));
+  }
+
+  // ---- generation profile of a family ---------------------------------------------------------
+  private async generations(page: HTMLElement, seq: number) {
+    const s = this.s;
+    const selected = this.app.details?.id ?? this.app.state.model;
+    const family = s.family ?? selected ?? DEFAULT_FAMILY;
+    const input = h('input', { type: 'search', id: 'gen-family', value: family, placeholder: 'a model id: its family', 'aria-label': 'Family (a member model id)', size: 40, maxlength: 512 });
+    const go = () => { const v = input.value.trim(); if (v) this.update({ family: v }, true); };
+    input.addEventListener('keydown', (e) => { if (e.key === 'Enter') go(); });
+    const out = h('div', { class: 'chart-card', id: 'gen-profile-card' }, spinner(`Generation profile of the family of ${family}…`));
+    clear(page,
+      h('div', { class: 'sci-controls' }, h('label', {}, 'family of ', input), h('button', { id: 'gen-go', class: 'btn', onclick: go }, 'Show'),
+        selected && selected !== family ? h('button', { class: 'link', id: 'gen-selected', onclick: () => this.update({ family: selected }, true) }, `use ${selected}`) : null,
+        s.family ? h('button', { class: 'link', id: 'gen-reset', title: 'follow the selected model', onclick: () => this.update({ family: undefined }, true) }, 'follow selection') : null),
+      out);
+    let r: FamilyDocsAnswer;
+    try { r = await this.get<FamilyDocsAnswer>(`/api/analyze/docs?${new URLSearchParams({ family })}`); } catch (e) {
+      if (seq === this.seq) clear(out, errorBox(e, 'Generation profile unavailable'));
+      return;
+    }
+    if (seq !== this.seq) return;
+    const f = r.family;
+    const sc = profileScale(f);
+    const share = (v: number | null, id: string, title: string) => h('td', { class: 'rate', title, 'data-col': id },
+      h('div', { class: 'rate-bar' }, h('i', { style: { width: `${100 * (v ?? 0)}%` } })), pct(v));
+    clear(out,
+      h('figcaption', {}, 'Generation profile: the family by depth (generation)'),
+      h('div', { class: 'drift-stats' },
+        h('div', { class: 'stat' }, h('span', {}, 'family of'), h('b', {}, this.modelLink(f.id))),
+        h('div', { class: 'stat' }, h('span', {}, 'root'), h('b', {}, this.modelLink(f.root))),
+        h('div', { class: 'stat' }, h('span', {}, 'models'), h('b', { id: 'gen-models' }, fmt(f.models))),
+        h('div', { class: 'stat' }, h('span', {}, 'generations'), h('b', {}, fmt(f.max_depth + 1))),
+        f.in_cycles ? h('div', { class: 'stat', title: 'models on or below a parent cycle, counted at depth 0' }, h('span', {}, 'on cycles'), h('b', {}, fmt(f.in_cycles))) : null),
+      h('div', { class: 'muted small' },
+        h('span', { class: 'pc-key' }, sc.relations.map((k) => [h('i', { style: { background: INCOMING_COLORS[k] ?? '#888' } }), ` ${k} `])),
+        ` · graph: ${r.relations} · incoming: share of the depth's models with an edge of that relation from a parent (a merge child can have several) · auto-generated and card length: of the models with a card.`),
+      h('div', { class: 'pair-scroll' }, h('table', { class: 'data compact gen-profile', id: 'gen-profile' },
+        h('thead', {}, h('tr', {}, h('th', { class: 'num' }, 'depth'), h('th', {}, 'models'), h('th', {}, 'incoming edge'),
+          h('th', {}, 'English-only'), h('th', {}, 'has card'), h('th', {}, 'auto-generated'), h('th', {}, 'mean card length'))),
+        h('tbody', {}, f.profile.map((x) => h('tr', { 'data-depth': String(x.depth) },
+          h('td', { class: 'num' }, String(x.depth)),
+          h('td', { class: 'rate', 'data-col': 'models' }, h('div', { class: 'rate-bar' }, h('i', { style: { width: `${(100 * x.models) / sc.maxModels}%` } })), fmt(x.models)),
+          h('td', { class: 'rate', 'data-col': 'incoming', title: sc.relations.map((k) => `${k} ${pct(x.incoming[k] ?? 0)}`).join(' · ') },
+            h('div', { class: 'rate-bar stack' }, sc.relations.map((k) => h('i', { style: { width: `${100 * (x.incoming[k] ?? 0)}%`, background: INCOMING_COLORS[k] ?? '#888', display: 'inline-block' } }))),
+            sc.relations.filter((k) => (x.incoming[k] ?? 0) > 0).map((k) => `${k} ${pct(x.incoming[k])}`).join(', ') || '—'),
+          share(x.english_only, 'english_only', 'languages == ["English"]'),
+          share(x.has_card, 'has_card', `${fmt(x.with_card)} of ${fmt(x.models)} models have a card`),
+          x.with_card ? share(x.auto_generated, 'auto_generated', 'of the models with a card') : h('td', { class: 'muted' }, '—'),
+          x.card_chars_mean !== null ? h('td', { class: 'rate', 'data-col': 'card_chars' }, h('div', { class: 'rate-bar' }, h('i', { style: { width: `${(100 * x.card_chars_mean) / sc.maxChars}%` } })), fmt(Math.round(x.card_chars_mean))) : h('td', { class: 'muted' }, '—')))))));
   }
 
   // ---- diff ---------------------------------------------------------------------------------
