@@ -270,35 +270,7 @@ static int run_pairs(const hv_sci_view *v, const analyze_opts *o, unsigned mask,
         hv_buf b = {0};
         hv_jw w;
         jw_init(&w, &b);
-        char rel[96];
-        sci_relations_name(mask, rel, sizeof rel);
-        jw_obj(&w);
-        jw_key(&w, "analysis"); jw_cstr(&w, "drift-pairs");
-        jw_key(&w, "trait"); jw_cstr(&w, sci_trait_name(t));
-        jw_key(&w, "relations"); jw_cstr(&w, rel);
-        jw_key(&w, "from"); jw_str(&w, fs);
-        jw_key(&w, "to"); jw_str(&w, ts);
-        jw_key(&w, "total"); jw_uint(&w, total);
-        jw_key(&w, "pairs");
-        jw_arr(&w);
-        for (size_t i = 0; i < n; i++) {
-            const hv_edge *ed = &v->edges[idx[i]];
-            jw_obj(&w);
-            jw_key(&w, "parent"); jw_str(&w, sci_id(v, ed->parent));
-            jw_key(&w, "child"); jw_str(&w, sci_id(v, ed->child));
-            jw_key(&w, "relation"); jw_cstr(&w, sci_relation_label(ed->type));
-            for (int side = 0; side < 2; side++) {
-                uint32_t tmp[1], k;
-                const uint32_t *it = sci_trait_items(v, t, side ? ed->child : ed->parent, tmp, &k);
-                jw_key(&w, side ? "child_values" : "parent_values");
-                jw_arr(&w);
-                for (uint32_t j = 0; j < k; j++) jw_str(&w, sci_str(v, it[j]));
-                jw_arr_end(&w);
-            }
-            jw_obj_end(&w);
-        }
-        jw_arr_end(&w);
-        jw_obj_end(&w);
+        sci_drift_pairs_json(v, t, mask, fs, ts, idx, n, total, &w);
         if (w.failed || hv_buf_putc(&b, '\n')) rc = hv_errf(e, HV_ENOMEM, "out of memory writing JSON");
         else fwrite(b.p, 1, b.n, stdout);
         hv_buf_free(&b);
@@ -728,28 +700,7 @@ static int run_diff(const hv_sci_view *v, const analyze_opts *o, hv_err *e) {
         hv_buf jb = {0};
         hv_jw w;
         jw_init(&w, &jb);
-        jw_obj(&w);
-        jw_key(&w, "analysis"); jw_cstr(&w, "diff");
-        jw_key(&w, "artifact"); jw_cstr(&w, art);
-        jw_key(&w, "a"); jw_str(&w, ids[0]);
-        jw_key(&w, "b"); jw_str(&w, ids[1]);
-        jw_key(&w, "a_chars"); jw_uint(&w, d.a_chars);
-        jw_key(&w, "b_chars"); jw_uint(&w, d.b_chars);
-        jw_key(&w, "truncated"); jw_bool(&w, truncated);
-        jw_key(&w, "distance"); jw_uint(&w, d.distance);
-        jw_key(&w, "similarity"); jw_num17(&w, sim);
-        jw_key(&w, "segments");
-        jw_arr(&w);
-        for (size_t i = 0; i < d.nsegs; i++) {
-            const sci_diff_seg *s = &d.segs[i];
-            jw_obj(&w);
-            jw_key(&w, "op"); jw_cstr(&w, sci_seg_name(s->op));
-            jw_key(&w, "a"); jw_str(&w, hv_sv_make(a.p + s->a_off, s->a_len));
-            jw_key(&w, "b"); jw_str(&w, hv_sv_make(b.p + s->b_off, s->b_len));
-            jw_obj_end(&w);
-        }
-        jw_arr_end(&w);
-        jw_obj_end(&w);
+        sci_diff_json(&d, art, ids[0], ids[1], a, b, truncated, &w);
         if (w.failed || hv_buf_putc(&jb, '\n')) rc = hv_errf(e, HV_ENOMEM, "out of memory writing JSON");
         else fwrite(jb.p, 1, jb.n, stdout);
         hv_buf_free(&jb);

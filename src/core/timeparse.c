@@ -2,6 +2,7 @@
 #include "core/timeparse.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int64_t hv_days_from_civil(int64_t y, unsigned m, unsigned d) {
     /* Howard Hinnant's algorithm: exact for every Gregorian date. */
@@ -86,9 +87,7 @@ int hv_parse_time(hv_sv s, int64_t *out) {
     return 0;
 }
 
-void hv_format_time(int64_t t, char *out) {
-    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-    int64_t secs = t - days * 86400;
+void hv_civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day) {
     /* civil_from_days (Hinnant) */
     int64_t z = days + 719468;
     const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -97,9 +96,40 @@ void hv_format_time(int64_t t, char *out) {
     int64_t y = (int64_t)yoe + era * 400;
     const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     const unsigned mp = (5 * doy + 2) / 153;
-    const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-    const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    snprintf(out, 32, "%04d-%02u-%02uT%02d:%02d:%02dZ", (int)y, m, d, (int)(secs / 3600),
-             (int)(secs / 60 % 60), (int)(secs % 60));
+    *day = doy - (153 * mp + 2) / 5 + 1;
+    *month = mp < 10 ? mp + 3 : mp - 9;
+    *year = y + (*month <= 2);
+}
+
+static int64_t floor_days(int64_t t) { return t >= 0 ? t / 86400 : -((-t + 86399) / 86400); }
+
+int64_t hv_month_index(int64_t t) {
+    int64_t y;
+    unsigned m, d;
+    hv_civil_from_days(floor_days(t), &y, &m, &d);
+    return (y - 1970) * 12 + (int64_t)m - 1;
+}
+
+static void put_digits(char *p, unsigned v, int n) {
+    for (int i = n - 1; i >= 0; i--) p[i] = (char)('0' + v % 10), v /= 10;
+}
+
+void hv_format_time(int64_t t, char *out) {
+    int64_t days = floor_days(t), secs = t - days * 86400, y;
+    unsigned m, d;
+    hv_civil_from_days(days, &y, &m, &d);
+    if (y < 0 || y > 9999) {
+        snprintf(out, 32, "%04d-%02u-%02uT%02d:%02d:%02dZ", (int)y, m, d, (int)(secs / 3600),
+                 (int)(secs / 60 % 60), (int)(secs % 60));
+        return;
+    }
+    /* digits by hand: a date per model in every JSON list (snprintf would
+     * cost more than the rest of the object) */
+    memcpy(out, "0000-00-00T00:00:00Z", 21);
+    put_digits(out, (unsigned)y, 4);
+    put_digits(out + 5, m, 2);
+    put_digits(out + 8, d, 2);
+    put_digits(out + 11, (unsigned)(secs / 3600), 2);
+    put_digits(out + 14, (unsigned)(secs / 60 % 60), 2);
+    put_digits(out + 17, (unsigned)(secs % 60), 2);
 }

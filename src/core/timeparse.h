@@ -15,6 +15,10 @@ int hv_parse_time(hv_sv s, int64_t *out);
 /* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
 int64_t hv_days_from_civil(int64_t y, unsigned m, unsigned d);
 
+/* The civil date (proleptic Gregorian) of a day count since 1970-01-01. */
+void hv_civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day);
+/* Months since 1970-01 of epoch seconds (UTC; 0 = January 1970). */
+int64_t hv_month_index(int64_t t);
 /* Format epoch seconds as "YYYY-MM-DDTHH:MM:SSZ" into out (>= 32 bytes). */
 void hv_format_time(int64_t t, char *out);
 

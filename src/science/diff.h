@@ -7,10 +7,12 @@
 #ifndef HV_SCI_DIFF_H
 #define HV_SCI_DIFF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/jsonw.h"
 #include "core/sv.h"
 
 #define SCI_DIFF_MAX 10000
@@ -35,6 +37,11 @@ const char *sci_seg_name(sci_seg_op op); /* "equal", "replace", "delete", "inser
 /* HV_EUSAGE when a text has more than SCI_DIFF_MAX code points. */
 int sci_diff_run(hv_sv a, hv_sv b, sci_diff *out, hv_err *e);
 void sci_diff_free(sci_diff *d);
+
+/* The JSON of a diff of texts a and b (what `hfviz analyze diff --json` and
+ * /api/analyze/diff send). */
+void sci_diff_json(const sci_diff *d, const char *artifact, hv_sv id_a, hv_sv id_b, hv_sv a, hv_sv b, bool truncated,
+                   hv_jw *w);
 
 /* The first max_chars code points of s (byte length). */
 size_t sci_prefix_bytes(hv_sv s, size_t max_chars);

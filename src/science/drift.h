@@ -103,5 +103,9 @@ uint32_t sci_trait_find(const hv_sci_view *v, sci_trait t, hv_sv name);
  * limit edge indices into idx, *total gets all of them. */
 int sci_drift_pairs(const hv_sci_view *v, sci_trait t, unsigned mask, uint32_t from, uint32_t to, uint64_t *idx,
                     size_t limit, size_t *nidx, uint64_t *total, hv_err *e);
+/* The JSON of those pairs (what `hfviz analyze drift --pairs --json` and
+ * /api/analyze/drift/pairs send): from/to as the caller named them. */
+void sci_drift_pairs_json(const hv_sci_view *v, sci_trait t, unsigned mask, hv_sv from, hv_sv to, const uint64_t *idx,
+                          size_t n, uint64_t total, hv_jw *w);
 
 #endif

@@ -1,5 +1,6 @@
 /* families.c - roots, families, distributions, fertility, growth, bursts. */
 #include "science/families.h"
+#include "core/timeparse.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,19 +16,8 @@ void sci_families_defaults(sci_families_opts *o) {
     o->burst_window = 6;
 }
 
-/* Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm). */
-int32_t sci_month_of(int64_t t) {
-    int64_t z = (t >= 0 ? t / 86400 : (t - 86399) / 86400) + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2) y++;
-    return (int32_t)(y * 12 + (m - 1));
-}
+/* Months since year 0 (y * 12 + month - 1) of a Unix time, UTC. */
+int32_t sci_month_of(int64_t t) { return (int32_t)(hv_month_index(t) + 1970 * 12); }
 
 void sci_month_text(int32_t month, char *out) {
     int32_t y = month >= 0 ? month / 12 : -((-month + 11) / 12);

@@ -2,6 +2,7 @@
  * server's /api/analyze/... will send the same documents). */
 #include <stdio.h>
 
+#include "science/diff.h"
 #include "science/docdrift.h"
 #include "science/drift.h"
 #include "science/families.h"
@@ -413,5 +414,66 @@ void sci_docdrift_json(const hv_sci_view *v, const sci_docdrift *d, hv_jw *w) {
         jw_arr_end(w);
         jw_obj_end(w);
     }
+    jw_obj_end(w);
+}
+
+void sci_drift_pairs_json(const hv_sci_view *v, sci_trait t, unsigned mask, hv_sv from, hv_sv to, const uint64_t *idx,
+                          size_t n, uint64_t total, hv_jw *w) {
+    char rel[96];
+    sci_relations_name(mask, rel, sizeof rel);
+    jw_obj(w);
+    jw_key(w, "analysis"); jw_cstr(w, "drift-pairs");
+    jw_key(w, "trait"); jw_cstr(w, sci_trait_name(t));
+    jw_key(w, "relations"); jw_cstr(w, rel);
+    jw_key(w, "from"); jw_str(w, from);
+    jw_key(w, "to"); jw_str(w, to);
+    jw_key(w, "total"); jw_uint(w, total);
+    jw_key(w, "pairs");
+    jw_arr(w);
+    for (size_t i = 0; i < n; i++) {
+        const hv_edge *ed = &v->edges[idx[i]];
+        jw_obj(w);
+        jw_key(w, "parent"); jw_str(w, sci_id(v, ed->parent));
+        jw_key(w, "child"); jw_str(w, sci_id(v, ed->child));
+        jw_key(w, "relation"); jw_cstr(w, sci_relation_label(ed->type));
+        for (int side = 0; side < 2; side++) {
+            uint32_t tmp[1], k;
+            const uint32_t *it = sci_trait_items(v, t, side ? ed->child : ed->parent, tmp, &k);
+            jw_key(w, side ? "child_values" : "parent_values");
+            jw_arr(w);
+            for (uint32_t j = 0; j < k; j++) jw_str(w, sci_str(v, it[j]));
+            jw_arr_end(w);
+        }
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    jw_obj_end(w);
+}
+
+void sci_diff_json(const sci_diff *d, const char *artifact, hv_sv id_a, hv_sv id_b, hv_sv a, hv_sv b, bool truncated,
+                   hv_jw *w) {
+    size_t longest = d->a_chars > d->b_chars ? d->a_chars : d->b_chars;
+    double sim = longest ? 1.0 - (double)d->distance / (double)longest : 1.0;
+    jw_obj(w);
+    jw_key(w, "analysis"); jw_cstr(w, "diff");
+    jw_key(w, "artifact"); jw_cstr(w, artifact);
+    jw_key(w, "a"); jw_str(w, id_a);
+    jw_key(w, "b"); jw_str(w, id_b);
+    jw_key(w, "a_chars"); jw_uint(w, d->a_chars);
+    jw_key(w, "b_chars"); jw_uint(w, d->b_chars);
+    jw_key(w, "truncated"); jw_bool(w, truncated);
+    jw_key(w, "distance"); jw_uint(w, d->distance);
+    jw_key(w, "similarity"); jw_num17(w, sim);
+    jw_key(w, "segments");
+    jw_arr(w);
+    for (size_t i = 0; i < d->nsegs; i++) {
+        const sci_diff_seg *g = &d->segs[i];
+        jw_obj(w);
+        jw_key(w, "op"); jw_cstr(w, sci_seg_name(g->op));
+        jw_key(w, "a"); jw_str(w, hv_sv_make(a.p + g->a_off, g->a_len));
+        jw_key(w, "b"); jw_str(w, hv_sv_make(b.p + g->b_off, g->b_len));
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
     jw_obj_end(w);
 }

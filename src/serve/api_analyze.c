@@ -404,37 +404,9 @@ static int build_pairs(hv_server *s, const void *args, hv_buf *out, hv_err *e) {
         free(idx);
         return rc;
     }
-    char rel[96];
-    sci_relations_name(a->mask, rel, sizeof rel);
     hv_jw w;
     jw_init(&w, out);
-    jw_obj(&w);
-    jw_key(&w, "analysis"); jw_cstr(&w, "drift-pairs");
-    jw_key(&w, "trait"); jw_cstr(&w, sci_trait_name(a->trait));
-    jw_key(&w, "relations"); jw_cstr(&w, rel);
-    jw_key(&w, "from"); jw_cstr(&w, a->from_name);
-    jw_key(&w, "to"); jw_cstr(&w, a->to_name);
-    jw_key(&w, "total"); jw_uint(&w, total);
-    jw_key(&w, "pairs");
-    jw_arr(&w);
-    for (size_t i = 0; i < n; i++) {
-        const hv_edge *ed = &v.edges[idx[i]];
-        jw_obj(&w);
-        jw_key(&w, "parent"); jw_str(&w, sci_id(&v, ed->parent));
-        jw_key(&w, "child"); jw_str(&w, sci_id(&v, ed->child));
-        jw_key(&w, "relation"); jw_cstr(&w, sci_relation_label(ed->type));
-        for (int side = 0; side < 2; side++) {
-            uint32_t tmp[1], k;
-            const uint32_t *it = sci_trait_items(&v, a->trait, side ? ed->child : ed->parent, tmp, &k);
-            jw_key(&w, side ? "child_values" : "parent_values");
-            jw_arr(&w);
-            for (uint32_t j = 0; j < k; j++) jw_str(&w, sci_str(&v, it[j]));
-            jw_arr_end(&w);
-        }
-        jw_obj_end(&w);
-    }
-    jw_arr_end(&w);
-    jw_obj_end(&w);
+    sci_drift_pairs_json(&v, a->trait, a->mask, hv_sv_cstr(a->from_name), hv_sv_cstr(a->to_name), idx, n, total, &w);
     free(idx);
     return finish_json(&w, out, e);
 }
@@ -653,32 +625,9 @@ static int build_diff(hv_server *s, const void *args, hv_buf *out, hv_err *e) {
         rc = sci_diff_run(ta, tb, &d, e);
     }
     if (rc == HV_OK) {
-        size_t longest = d.a_chars > d.b_chars ? d.a_chars : d.b_chars;
-        double sim = longest ? 1.0 - (double)d.distance / (double)longest : 1.0;
         hv_jw w;
         jw_init(&w, out);
-        jw_obj(&w);
-        jw_key(&w, "analysis"); jw_cstr(&w, "diff");
-        jw_key(&w, "artifact"); jw_cstr(&w, a->artifact == SCI_ART_CARD ? "card" : "metadata");
-        jw_key(&w, "a"); jw_str(&w, a->id[0]);
-        jw_key(&w, "b"); jw_str(&w, a->id[1]);
-        jw_key(&w, "a_chars"); jw_uint(&w, d.a_chars);
-        jw_key(&w, "b_chars"); jw_uint(&w, d.b_chars);
-        jw_key(&w, "truncated"); jw_bool(&w, truncated);
-        jw_key(&w, "distance"); jw_uint(&w, d.distance);
-        jw_key(&w, "similarity"); jw_num17(&w, sim);
-        jw_key(&w, "segments");
-        jw_arr(&w);
-        for (size_t i = 0; i < d.nsegs; i++) {
-            const sci_diff_seg *g = &d.segs[i];
-            jw_obj(&w);
-            jw_key(&w, "op"); jw_cstr(&w, sci_seg_name(g->op));
-            jw_key(&w, "a"); jw_str(&w, hv_sv_make(ta.p + g->a_off, g->a_len));
-            jw_key(&w, "b"); jw_str(&w, hv_sv_make(tb.p + g->b_off, g->b_len));
-            jw_obj_end(&w);
-        }
-        jw_arr_end(&w);
-        jw_obj_end(&w);
+        sci_diff_json(&d, a->artifact == SCI_ART_CARD ? "card" : "metadata", a->id[0], a->id[1], ta, tb, truncated, &w);
         rc = finish_json(&w, out, e);
     }
     sci_diff_free(&d);

@@ -4,39 +4,14 @@
 #include "core/timeparse.h"
 #include "serve/serve_int.h"
 
-static void digits(char *p, unsigned v, int n) {
-    for (int i = n - 1; i >= 0; i--) p[i] = (char)('0' + v % 10), v /= 10;
-}
-
-/* "YYYY-MM-DDTHH:MM:SSZ" as hv_format_time writes it, without snprintf (a
- * date per model in every list). */
 void jw_time(hv_jw *w, int64_t t) {
     if (t == 0) {
         jw_null(w);
         return;
     }
-    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400), secs = t - days * 86400;
-    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = (int64_t)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-    unsigned d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
-    if (y < 0 || y > 9999) { /* outside what four digits hold: the long way */
-        char buf[40];
-        hv_format_time(t, buf);
-        jw_cstr(w, buf);
-        return;
-    }
-    char b[20] = "0000-00-00T00:00:00Z";
-    digits(b, (unsigned)y, 4);
-    digits(b + 5, m, 2);
-    digits(b + 8, d, 2);
-    digits(b + 11, (unsigned)(secs / 3600), 2);
-    digits(b + 14, (unsigned)(secs / 60 % 60), 2);
-    digits(b + 17, (unsigned)(secs % 60), 2);
-    jw_str(w, hv_sv_make(b, 20));
+    char buf[32];
+    hv_format_time(t, buf);
+    jw_cstr(w, buf);
 }
 
 void jw_strs(hv_jw *w, const hv_map *m, uint32_t sid) {

@@ -269,10 +269,16 @@ static int filter_from_json(hv_server *s, hv_resp *rs, const cJSON *obj, export_
     return rc;
 }
 
-static int ids_from_json(hv_server *s, hv_resp *rs, const cJSON *arr, export_req *x) {
+/* The models of a JSON list, in request order, each once: ids
+ * ({"ids": [...]} or a bare array; ids not in the map are reported as
+ * missing, not an error) or row numbers as /api/points orders them
+ * ({"rows": [...]}: a lasso selection; out of range is a 400). */
+static int list_from_json(hv_server *s, hv_resp *rs, const cJSON *arr, export_req *x, bool rows) {
+    const char *what = rows ? "rows" : "ids";
     int n = cJSON_GetArraySize(arr);
     if (n > EXPORT_MAX_IDS) {
-        resp_error(rs, 400, "too many ids", "at most %d ids per export, got %d", EXPORT_MAX_IDS, n);
+        resp_error(rs, 400, rows ? "too many rows" : "too many ids", "at most %d %s per export, got %d",
+                   EXPORT_MAX_IDS, what, n);
         return -1;
     }
     x->by_ids = true;
@@ -280,63 +286,40 @@ static int ids_from_json(hv_server *s, hv_resp *rs, const cJSON *arr, export_req
     x->missing = cJSON_CreateArray();
     hv_rowmap seen;
     if (!x->rows || !x->missing || rowmap_init(&seen, (uint32_t)(n < 1024 ? n : 1024))) {
-        resp_error(rs, 500, "out of memory", "export ids");
+        resp_error(rs, 500, "out of memory", "export %s", what);
         return -1;
     }
     int i = 0, rc = 0;
     for (const cJSON *it = arr->child; it && !rc; it = it->next, i++) {
-        if (!cJSON_IsString(it)) {
-            resp_error(rs, 400, "bad body", "ids[%d] is not a string", i);
-            rc = -1;
-            break;
-        }
-        uint32_t row = map_find(&s->map, hv_sv_cstr(it->valuestring));
-        if (row == HV_NO_ROW) {
-            /* a reference, not a copy: the ids live as long as the body's tree */
-            if (!cJSON_AddItemToArray(x->missing, cJSON_CreateStringReference(it->valuestring))) rc = -1;
-            x->nmissing++;
-            continue;
+        uint32_t row;
+        if (rows) {
+            double d = cJSON_IsNumber(it) ? it->valuedouble : -1;
+            if (d != floor(d) || d < 0 || d >= s->map.n) {
+                resp_error(rs, 400, "bad body", "rows[%d] is not a row number in 0..%u", i, s->map.n - 1);
+                rc = -1;
+                break;
+            }
+            row = (uint32_t)d;
+        } else {
+            if (!cJSON_IsString(it)) {
+                resp_error(rs, 400, "bad body", "ids[%d] is not a string", i);
+                rc = -1;
+                break;
+            }
+            row = map_find(&s->map, hv_sv_cstr(it->valuestring));
+            if (row == HV_NO_ROW) {
+                /* a reference, not a copy: the ids live as long as the body's tree */
+                if (!cJSON_AddItemToArray(x->missing, cJSON_CreateStringReference(it->valuestring))) rc = -1;
+                x->nmissing++;
+                continue;
+            }
         }
         int put = rowmap_put(&seen, row, 0);
         if (put < 0) rc = -1;
         else if (put == 0) x->duplicates++;
         else x->rows[x->nrows++] = row;
     }
-    if (rc && !rs->status) resp_error(rs, 500, "out of memory", "export ids");
-    rowmap_free(&seen);
-    return rc;
-}
-
-/* {"rows": [3, 17, ...]}: row numbers as /api/points orders them (a lasso
- * selection); out-of-range or non-integer entries are a 400. */
-static int rows_from_json(hv_server *s, hv_resp *rs, const cJSON *arr, export_req *x) {
-    int n = cJSON_GetArraySize(arr);
-    if (n > EXPORT_MAX_IDS) {
-        resp_error(rs, 400, "too many rows", "at most %d rows per export, got %d", EXPORT_MAX_IDS, n);
-        return -1;
-    }
-    x->by_ids = true;
-    x->rows = malloc((size_t)(n ? n : 1) * sizeof *x->rows);
-    x->missing = cJSON_CreateArray();
-    hv_rowmap seen;
-    if (!x->rows || !x->missing || rowmap_init(&seen, (uint32_t)(n < 1024 ? n : 1024))) {
-        resp_error(rs, 500, "out of memory", "export rows");
-        return -1;
-    }
-    int i = 0, rc = 0;
-    for (const cJSON *it = arr->child; it && !rc; it = it->next, i++) {
-        double d = cJSON_IsNumber(it) ? it->valuedouble : -1;
-        if (d != floor(d) || d < 0 || d >= s->map.n) {
-            resp_error(rs, 400, "bad body", "rows[%d] is not a row number in 0..%u", i, s->map.n - 1);
-            rc = -1;
-            break;
-        }
-        int put = rowmap_put(&seen, (uint32_t)d, 0);
-        if (put < 0) rc = -1;
-        else if (put == 0) x->duplicates++;
-        else x->rows[x->nrows++] = (uint32_t)d;
-    }
-    if (rc && !rs->status) resp_error(rs, 500, "out of memory", "export rows");
+    if (rc && !rs->status) resp_error(rs, 500, "out of memory", "export %s", what);
     rowmap_free(&seen);
     return rc;
 }
@@ -361,7 +344,7 @@ static int parse_body(hv_server *s, const hv_req *rq, hv_resp *rs, export_req *x
         resp_error(rs, 400, "invalid JSON", "unexpected text after the JSON value (at byte %zu)", at);
         return -1;
     }
-    if (cJSON_IsArray(root)) return ids_from_json(s, rs, root, x); /* a bare list of ids */
+    if (cJSON_IsArray(root)) return list_from_json(s, rs, root, x, false); /* a bare list of ids */
     if (!cJSON_IsObject(root)) {
         resp_error(rs, 400, "bad body", "the body must be a JSON object or an array of ids");
         return -1;
@@ -419,14 +402,14 @@ static int parse_body(hv_server *s, const hv_req *rq, hv_resp *rs, export_req *x
             resp_error(rs, 400, "bad body", "rows must be an array of row numbers");
             return -1;
         }
-        return rows_from_json(s, rs, rows, x);
+        return list_from_json(s, rs, rows, x, true);
     }
     if (ids) {
         if (!cJSON_IsArray(ids)) {
             resp_error(rs, 400, "bad body", "ids must be an array of model ids");
             return -1;
         }
-        return ids_from_json(s, rs, ids, x);
+        return list_from_json(s, rs, ids, x, false);
     }
     if (filter) return filter_from_json(s, rs, filter, x);
     resp_error(rs, 400, "bad body", "the body needs \"ids\" (a list of model ids) or \"filter\" (an object)");

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "core/timeparse.h"
 #include "serve/serve_int.h"
 
 #define FAMILY_MAX_DEPTH 50
@@ -373,13 +373,6 @@ void api_families_top(hv_server *s, const hv_req *rq, hv_resp *rs) {
 
 /* ---- /api/families/stats ---- */
 
-/* Months since 1970-01 of a Unix time (UTC). */
-static int64_t month_index(int64_t t) {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm)) return -1;
-    return ((int64_t)tm.tm_year + 1900 - 1970) * 12 + tm.tm_mon;
-}
 
 static void one_family_stats(hv_server *s, hv_resp *rs, uint32_t model) {
     const hv_map *m = &s->map;
@@ -392,7 +385,7 @@ static void one_family_stats(hv_server *s, hv_resp *rs, uint32_t model) {
     for (uint64_t i = s->family_off[f]; i < s->family_off[f + 1]; i++) {
         uint32_t r = s->family_rows[i];
         if (by_depth) by_depth[m->depth[r]]++;
-        int64_t mi = m->created_at[r] ? month_index(m->created_at[r]) : -1;
+        int64_t mi = m->created_at[r] ? hv_month_index(m->created_at[r]) : -1;
         if (mi < 0) {
             unknown++;
             continue;
@@ -415,7 +408,7 @@ static void one_family_stats(hv_server *s, hv_resp *rs, uint32_t model) {
     uint64_t before = 0; /* created before the window (only with absurd spans) */
     for (uint64_t i = s->family_off[f]; i < s->family_off[f + 1]; i++) {
         uint32_t r = s->family_rows[i];
-        int64_t mi = m->created_at[r] ? month_index(m->created_at[r]) : -1;
+        int64_t mi = m->created_at[r] ? hv_month_index(m->created_at[r]) : -1;
         if (mi < 0) continue;
         if (mi < first) before++;
         else per_month[mi - first]++;

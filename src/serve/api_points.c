@@ -29,6 +29,7 @@
 
 #include <libdeflate.h>
 
+#include "core/timeparse.h"
 #include "serve/serve_int.h"
 
 enum {
@@ -230,12 +231,7 @@ static void fill_field(const hv_server *s, int f, void *dst) {
                 u16[r] = 0;
                 break;
             }
-            int64_t days = t / 86400, z = days + 719468, era = z / 146097, doe = z - era * 146097;
-            int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, y = yoe + era * 400;
-            int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
-            int64_t mon = mp < 10 ? mp + 3 : mp - 9;
-            if (mon <= 2) y++;
-            int64_t months = (y - 1970) * 12 + (mon - 1) + 1; /* 1 = 1970-01 */
+            int64_t months = hv_month_index(t) + 1; /* 1 = 1970-01 */
             u16[r] = (uint16_t)(months < 1 ? 0 : months > 65535 ? 65535 : months);
             break;
         }

@@ -11,6 +11,7 @@
  *   language.  Shares of licenses, languages, libraries and tasks come from
  *   the tables; estimates are named where they are made. */
 #include "synth/synth.h"
+#include "core/timeparse.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -603,15 +604,9 @@ static int put_tag_c(hv_buf *out, size_t *count, const char *tag) {
 
 static void fmt_time(int64_t t, char out[48]) {
     /* YYYY-MM-DDTHH:MM:SS.000Z, the Hub API's spelling */
-    int64_t days = t / 86400, secs = t % 86400;
-    int64_t z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = (int64_t)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
-    unsigned m = mp < 10 ? mp + 3 : mp - 9;
-    y += m <= 2;
+    int64_t days = t / 86400, secs = t % 86400, y; /* t > 0: the generator's dates */
+    unsigned m, d;
+    hv_civil_from_days(days, &y, &m, &d);
     snprintf(out, 48, "%04lld-%02u-%02uT%02u:%02u:%02u.000Z", (long long)y, m, d, (unsigned)(secs / 3600),
              (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
 }
