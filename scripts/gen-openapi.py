@@ -160,6 +160,33 @@ paths.update({
         p("max_chars", "integer", "characters of each text compared", 1, 10000, default=2000)],
         extra={**CACHED, **NOCARDS}),
 })
+NODB = {"404": {"description": "no model-count database (the server runs without --db) or no snapshot"}}
+SOURCE = p("source", enum=["hub", "dataset"], desc="hub polls or the dataset's monthly counts")
+paths.update({
+    "/api/model-count/status": op("the model-count database: snapshots per source, the last poll", [], None, NODB),
+    "/api/model-count/latest": op("the newest snapshot with its counts by library and pipeline", [SOURCE], None,
+                                  NODB),
+    "/api/model-count/history": op("snapshots in time order, with per-value series of a facet", [
+        p("from", desc="YYYY-MM, YYYY-MM-DD or a timestamp"),
+        p("to", desc="YYYY-MM, YYYY-MM-DD or a timestamp (the whole month/day included)"),
+        p("source", enum=["hub", "dataset", "all"], default="all"),
+        p("facet", enum=["library", "pipeline"]),
+        p("values", desc="comma list of facet values (at most 32); default: the top values"),
+        p("top", "integer", "values of the newest snapshot when values is absent", 1, 50, default=10),
+        p("limit", "integer", "snapshots at most (a longer range is thinned evenly)", 2, 20000, default=2000)],
+        None, NODB),
+    "/api/model-count/growth": op("growth over a window (elapsed time between snapshots), by library and "
+                                  "pipeline, with a forecast and its 95% interval", [
+        p("days", "integer", "window", 1, 3650, default=30), SOURCE,
+        p("top", "integer", "values per facet, by growth", 1, 100, default=10),
+        p("forecast_days", "integer", "forecast horizon (default: days)", 1, 3650),
+        p("model", enum=["linear", "exponential"], default="linear")],
+        None, {**NODB, "409": {"description": "insufficient data: fewer than two snapshots"}}),
+})
+paths["/api/model-count/record"] = {"post": {
+    "summary": "start one poll of the --hub in the background (only with --allow-record)",
+    "responses": {"202": {"description": "started"}, "403": {"description": "the server runs without --allow-record"},
+                  "404": NODB["404"], "409": {"description": "a poll is running"}}}}
 export_get = op("filtered models as CSV or JSON", FILTERS + [
     p("format", enum=["csv", "json"], default="csv"), p("fields", desc="comma list of fields"),
     p("limit", "integer", "rows (most downloaded first)", 1, 200000)],

@@ -34,6 +34,7 @@
 #include "mapfile/map.h"
 #include "text/modeltext.h"
 #include "core/clock.h"
+#include "track/track.h"
 
 void openblas_set_num_threads(int n); /* from OpenBLAS; cblas.h would drag in complex.h */
 
@@ -60,10 +61,13 @@ static const char USAGE[] =
     "      --no-cache        recompute every stage, write no cache\n"
     "      --skip-bad-rows   skip malformed rows and report them\n"
     "      --format FMT      parquet|csv|jsonl|hubjson|card for every input\n"
+    "      --track-db FILE   append the dataset's model counts by createdAt month to\n"
+    "                        this model-count database (docs/tracking.md)\n"
     "  -h, --help            this text\n";
 
 typedef struct build_opts {
     const char *out;
+    const char *track_db;
     int threads;
     uint64_t seed;
     bool dim2, dim3, merges, vectors, cache;
@@ -188,6 +192,7 @@ static int parse_args(int argc, char **argv, build_opts *o) {
         {"epochs", required_argument, NULL, 'P'},   {"merges", no_argument, NULL, 'm'},
         {"no-vectors", no_argument, NULL, 'V'},     {"no-cache", no_argument, NULL, 'N'},
         {"skip-bad-rows", no_argument, NULL, 'b'},  {"format", required_argument, NULL, 'f'},
+        {"track-db", required_argument, NULL, 'T'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     optind = 1;
@@ -225,6 +230,7 @@ static int parse_args(int argc, char **argv, build_opts *o) {
         case 'V': o->vectors = false; break;
         case 'N': o->cache = false; break;
         case 'b': o->ingest.skip_bad_rows = true; break;
+        case 'T': o->track_db = optarg; break;
         case 'f':
             o->ingest.format = ingest_format_parse(optarg);
             if (o->ingest.format == HV_FMT_COUNT) { fprintf(stderr, "hfviz build: unknown --format '%s'\n", optarg); return 64; }
@@ -473,6 +479,21 @@ int cmd_build(int argc, char **argv) {
     int rc = run(&s, argv + optind, (size_t)(argc - optind), &e);
     if (rc) fprintf(stderr, "hfviz build: %s\n", e.msg);
     else fprintf(stderr, "hfviz build: wrote %s in %.1f s\n", o->out, hv_now() - t0);
+    if (!rc && o->track_db) { /* the dataset's counts by month, read back from the map just written */
+        hv_map m;
+        size_t nsnap;
+        uint64_t undated;
+        rc = map_open(o->out, false, &m, &e);
+        if (!rc) {
+            rc = track_record_dataset(o->track_db, &m, o->out, &nsnap, &undated, &e);
+            map_close(&m);
+        }
+        if (rc)
+            fprintf(stderr, "hfviz build: the map is written, but recording its counts failed: %s\n", e.msg);
+        else
+            fprintf(stderr, "hfviz build: recorded %zu monthly snapshots into %s (%llu models without a date left out)\n",
+                    nsnap, o->track_db, (unsigned long long)undated);
+    }
     if (s.cards_path[0]) unlink(s.cards_path);
     cluster_labels_free(s.labels, s.km.k);
     kmeans_free(&s.km);

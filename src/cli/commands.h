@@ -12,6 +12,7 @@ int cmd_embed(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_track(int argc, char **argv);
 /* `hfviz info MAP` (called by cmd_info when its one argument is a map) */
 int cmd_info_map(const char *path, bool json);
 

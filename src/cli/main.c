@@ -20,6 +20,7 @@ static const command COMMANDS[] = {
     {"export", cmd_export, "write a map as CSV / JSON lines, and its vectors as .npy"},
     {"analyze", cmd_analyze, "the paper's analyses: families, trait drift, license audit, documentation drift"},
     {"serve", cmd_serve, "serve a map over HTTP: the JSON/binary API and the web app"},
+    {"track", cmd_track, "record the Hub's model counts over time (SQLite) and report their growth"},
     {"synth", cmd_synth, "write synthetic modelbiome-shaped data of any size (CSV or Parquet)"},
 };
 #define NCOMMANDS (sizeof COMMANDS / sizeof COMMANDS[0])

@@ -1,7 +1,8 @@
 /* serve.c - `hfviz serve MAP`: the HTTP API and the web app over a map.
  *
  * USAGE: hfviz serve MAP [--host H] [--port P] [--threads N] [--web DIR]
- *                        [--allow-origin ORIGIN] [--log] [--port-file F] */
+ *                        [--allow-origin ORIGIN] [--log] [--port-file F]
+ *                        [--db FILE [--allow-record] [--hub URL]] */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,10 @@ static const char USAGE[] =
     "  --allow-origin ORIGIN  send CORS headers for ORIGIN (off by default)\n"
     "  --log                  one line per request on stderr\n"
     "  --port-file FILE       write the bound port to FILE once listening\n"
+    "  --db FILE              answer /api/model-count/* from this model-count database\n"
+    "                         (docs/tracking.md; created when missing)\n"
+    "  --allow-record         let POST /api/model-count/record poll the Hub (off by default)\n"
+    "  --hub URL              the Hub that /record polls (default https://huggingface.co)\n"
     "  -h, --help             this text\n";
 
 static int parse_uint(const char *opt, const char *v, long lo, long hi, long *out) {
@@ -47,6 +52,8 @@ int cmd_serve(int argc, char **argv) {
         {"threads", required_argument, NULL, 't'}, {"web", required_argument, NULL, 'w'},
         {"allow-origin", required_argument, NULL, 'a'}, {"log", no_argument, NULL, 'l'},
         {"port-file", required_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'},
+        {"db", required_argument, NULL, 'd'},      {"allow-record", no_argument, NULL, 'R'},
+        {"hub", required_argument, NULL, 'u'},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -66,6 +73,15 @@ int cmd_serve(int argc, char **argv) {
         case 'a': o.allow_origin = optarg; break;
         case 'l': o.log_requests = true; break;
         case 'P': o.port_file = optarg; break;
+        case 'd': o.db_path = optarg; break;
+        case 'R': o.allow_record = true; break;
+        case 'u':
+            if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0) {
+                fprintf(stderr, "hfviz serve: --hub must be an http:// or https:// URL, got '%s'\n", optarg);
+                return 64;
+            }
+            o.hub = optarg;
+            break;
         case 'h': fputs(USAGE, stdout); return 0;
         default: fputs(USAGE, stderr); return 64;
         }
@@ -75,6 +91,10 @@ int cmd_serve(int argc, char **argv) {
         return 64;
     }
     o.map_path = argv[optind];
+    if ((o.allow_record || o.hub) && !o.db_path) {
+        fprintf(stderr, "hfviz serve: --allow-record and --hub need --db FILE\n");
+        return 64;
+    }
     hv_err e = {0, ""};
     hv_server *s = malloc(sizeof *s);
     if (!s) return 1;

@@ -42,6 +42,11 @@ static const char *const ENDPOINTS[][2] = {
     {"GET /api/analyze/similarity?artifact=&samples=&bootstrap=&seed=&strip_ids=&no_frontmatter=",
      "similarity of related models by pattern, with bootstrap CIs"},
     {"GET /api/analyze/diff?a=&b=&artifact=&max_chars=", "character-level diff of two models' metadata or cards"},
+    {"GET /api/model-count/status", "the model-count database (--db): snapshots, the last poll"},
+    {"GET /api/model-count/latest?source=", "the newest model-count snapshot, by library and pipeline"},
+    {"GET /api/model-count/history?from=&to=&source=&facet=&values=&top=&limit=", "model counts over time"},
+    {"GET /api/model-count/growth?days=&source=&top=&forecast_days=&model=", "growth, rates and a forecast"},
+    {"POST /api/model-count/record", "poll the Hub now (only with --allow-record)"},
     {"GET /api/openapi.json", "the OpenAPI 3 document"},
 };
 

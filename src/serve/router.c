@@ -42,6 +42,11 @@ static const route ROUTES[] = {
     {"/api/analyze/docs", "GET", api_analyze_docs},
     {"/api/analyze/similarity", "GET", api_analyze_similarity},
     {"/api/analyze/diff", "GET", api_analyze_diff},
+    {"/api/model-count/status", "GET", api_count_status},
+    {"/api/model-count/latest", "GET", api_count_latest},
+    {"/api/model-count/history", "GET", api_count_history},
+    {"/api/model-count/growth", "GET", api_count_growth},
+    {"/api/model-count/record", "POST", api_count_record},
 };
 
 typedef struct model_route {
@@ -68,7 +73,7 @@ static bool method_ok(const char *allowed, const char *method) {
 static bool check_method(const char *allowed, const hv_req *rq, hv_resp *rs) {
     if (method_ok(allowed, rq->method)) return true;
     resp_error(rs, 405, "method not allowed", "%s takes %s", rq->path, allowed);
-    rs->allow = strcmp(allowed, "GET") == 0 ? "GET, HEAD" : "GET, HEAD, POST";
+    rs->allow = strcmp(allowed, "GET") == 0 ? "GET, HEAD" : strcmp(allowed, "POST") == 0 ? "POST" : "GET, HEAD, POST";
     return false;
 }
 

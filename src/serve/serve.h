@@ -47,6 +47,9 @@ typedef struct hv_serve_opts {
     const char *allow_origin; /* NULL: no CORS headers */
     bool log_requests;
     const char *port_file;    /* write the bound port here (tests) */
+    const char *db_path;      /* model-count database (--db); NULL: none */
+    const char *hub;          /* --hub for /api/model-count/record */
+    bool allow_record;        /* --allow-record: POST /record may poll the hub */
 } hv_serve_opts;
 
 typedef struct hv_kv {
@@ -87,6 +90,7 @@ typedef struct hv_points_cache hv_points_cache;
 typedef struct hv_search_state hv_search_state;
 typedef struct hv_overview_cache hv_overview_cache;
 typedef struct hv_analyze_cache hv_analyze_cache;
+typedef struct hv_count_state hv_count_state;
 
 typedef struct hv_server {
     hv_map map;
@@ -115,6 +119,7 @@ typedef struct hv_server {
     hv_search_state *search;
     hv_overview_cache *overview; /* /api/clusters, built on first use */
     hv_analyze_cache *analyze;   /* /api/analyze/..., answers kept per parameter set */
+    hv_count_state *counts;      /* /api/model-count/...: the database, the record thread */
 } hv_server;
 
 typedef void (*hv_handler)(hv_server *s, const hv_req *rq, hv_resp *rs);

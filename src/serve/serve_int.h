@@ -17,6 +17,9 @@ int overview_init(hv_server *s, hv_err *e);
 void overview_free(hv_server *s);
 int analyze_init(hv_server *s, hv_err *e);
 void analyze_free(hv_server *s);
+/* api_count.c: open the model-count database (--db); stop a running poll. */
+int counts_init(hv_server *s, hv_err *e);
+void counts_free(hv_server *s);
 
 /* ---- the model filter (filter.c) ----
  * Query parameters (all optional; lists are comma-separated, any-of):
@@ -86,6 +89,12 @@ void api_analyze_license(hv_server *s, const hv_req *rq, hv_resp *rs);
 void api_analyze_docs(hv_server *s, const hv_req *rq, hv_resp *rs);
 void api_analyze_similarity(hv_server *s, const hv_req *rq, hv_resp *rs);
 void api_analyze_diff(hv_server *s, const hv_req *rq, hv_resp *rs);
+/* api_count.c: the model-count database (docs/tracking.md) */
+void api_count_status(hv_server *s, const hv_req *rq, hv_resp *rs);
+void api_count_latest(hv_server *s, const hv_req *rq, hv_resp *rs);
+void api_count_history(hv_server *s, const hv_req *rq, hv_resp *rs);
+void api_count_growth(hv_server *s, const hv_req *rq, hv_resp *rs);
+void api_count_record(hv_server *s, const hv_req *rq, hv_resp *rs);
 
 /* Per-model routes: row is a valid row. */
 typedef void (*hv_model_handler)(hv_server *s, const hv_req *rq, hv_resp *rs, uint32_t row);
