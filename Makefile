@@ -79,19 +79,23 @@ test-web:
 	@echo "test-web: skipped: node/npm not found" >&2
 endif
 
-# The demo map is rebuilt when the data or the binary changed (a few seconds).
+# The demo map is rebuilt when the data or the binary changed (a few seconds);
+# the build also records the demo's model counts by month into DEMO_DB, so
+# the growth page and the header counter have a history to show.
 DEMO_MAP = build/demo.map
+DEMO_DB = build/demo-counts.db
 PORT ?= 8000
 # web/dist is checked when the recipe runs (the web target may just have built it).
 WEB_DIR = $$([ -f web/dist/index.html ] && echo --web web/dist)
 
 $(DEMO_MAP): data/demo/models.jsonl build/hfviz
-	@./build/hfviz build data/demo/models.jsonl -o $(DEMO_MAP) --no-cache 2> build/demo-build.log || { cat build/demo-build.log; exit 1; }
+	@./build/hfviz build data/demo/models.jsonl -o $(DEMO_MAP) --no-cache --track-db $(DEMO_DB) 2> build/demo-build.log || { cat build/demo-build.log; exit 1; }
 
 run: build-cli web
 	@$(MAKE) $(DEMO_MAP)
 	@./build/hfviz info $(DEMO_MAP) | head -8
-	@./build/hfviz serve $(DEMO_MAP) --port $(PORT) $(WEB_DIR)
+	@[ -f $(DEMO_DB) ] || ./build/hfviz track --db $(DEMO_DB) --dataset $(DEMO_MAP)
+	@./build/hfviz serve $(DEMO_MAP) --port $(PORT) --db $(DEMO_DB) $(WEB_DIR)
 
 fuzz: deps
 	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
