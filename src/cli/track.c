@@ -40,6 +40,7 @@ static const char USAGE[] =
     "  --delay DUR          pause between requests (default 100ms)\n"
     "  --max-requests N     requests in one poll at most (default 5000)\n"
     "  --verbose            a line per request on stderr\n"
+    "  --quiet              no line per stored snapshot (failures are still reported)\n"
     "  --dataset MAP        record MAP's counts by createdAt month and exit\n"
     "  --report             print the growth JSON (as /api/model-count/growth) and exit\n"
     "  --history            print the history JSON (as /api/model-count/history) and exit\n"
@@ -162,7 +163,7 @@ static int record_dataset(const char *db_path, const char *map_path) {
     return 0;
 }
 
-static int poll_loop(hv_tdb *db, hv_poll_opts *po, bool once, double interval) {
+static int poll_loop(hv_tdb *db, hv_poll_opts *po, bool once, double interval, bool quiet) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -177,7 +178,7 @@ static int poll_loop(hv_tdb *db, hv_poll_opts *po, bool once, double interval) {
         char now[32];
         hv_format_time((int64_t)time(NULL), now);
         if (rc == 0) {
-            fprintf(stderr, "hfviz track: %s: stored snapshot %lld\n", now, (long long)id);
+            if (!quiet) fprintf(stderr, "hfviz track: %s: stored snapshot %lld\n", now, (long long)id);
         } else if (rc == TRACK_POLL_FAILED) {
             fprintf(stderr, "hfviz track: %s: poll failed, nothing stored: %s\n", now, e.msg);
             if (once) return 1;
@@ -205,7 +206,7 @@ static int poll_loop(hv_tdb *db, hv_poll_opts *po, bool once, double interval) {
 int cmd_track(int argc, char **argv) {
     enum { OPT_HUB = 256, OPT_ONCE, OPT_INTERVAL, OPT_METHOD, OPT_TIMEOUT, OPT_RETRIES, OPT_MAXWAIT, OPT_DELAY,
            OPT_MAXREQ, OPT_VERBOSE, OPT_DATASET, OPT_REPORT, OPT_HISTORY, OPT_LATEST, OPT_DAYS, OPT_SOURCE, OPT_TOP,
-           OPT_FDAYS, OPT_MODEL, OPT_FROM, OPT_TO, OPT_FACET, OPT_LIMIT, OPT_DB };
+           OPT_FDAYS, OPT_MODEL, OPT_FROM, OPT_TO, OPT_FACET, OPT_LIMIT, OPT_DB, OPT_QUIET };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, OPT_DB},         {"hub", required_argument, NULL, OPT_HUB},
         {"once", no_argument, NULL, OPT_ONCE},           {"interval", required_argument, NULL, OPT_INTERVAL},
@@ -219,13 +220,14 @@ int cmd_track(int argc, char **argv) {
         {"forecast-days", required_argument, NULL, OPT_FDAYS}, {"model", required_argument, NULL, OPT_MODEL},
         {"from", required_argument, NULL, OPT_FROM},     {"to", required_argument, NULL, OPT_TO},
         {"facet", required_argument, NULL, OPT_FACET},   {"limit", required_argument, NULL, OPT_LIMIT},
-        {"help", no_argument, NULL, 'h'},                {NULL, 0, NULL, 0},
+        {"quiet", no_argument, NULL, OPT_QUIET},         {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     static const char *const methods[] = {"counts", "list", NULL};
     static const char *const models[] = {"linear", "exponential", NULL};
     const char *db_path = NULL, *dataset = NULL;
     hv_poll_opts po = {TRACK_DEFAULT_HUB, TRACK_METHOD_COUNTS, 30, 5, 600, 0.1, 5000, NULL, false, NULL};
-    bool once = false, report = false, history = false, latest = false;
+    bool once = false, report = false, history = false, latest = false, interval_given = false, quiet = false;
     double interval = 6 * 3600;
     long v;
     int source = -1, facet = -1, model = 0;
@@ -240,6 +242,7 @@ int cmd_track(int argc, char **argv) {
         case OPT_ONCE: once = true; break;
         case OPT_INTERVAL:
             if ((interval = parse_duration("--interval", optarg, 1, 30 * 86400)) < 0) return 64;
+            interval_given = true;
             break;
         case OPT_METHOD:
             if (parse_choice("--method", optarg, methods, &po.method)) return 64;
@@ -265,6 +268,7 @@ int cmd_track(int argc, char **argv) {
             po.max_requests = (uint32_t)v;
             break;
         case OPT_VERBOSE: po.verbose = true; break;
+        case OPT_QUIET: quiet = true; break;
         case OPT_DATASET: dataset = optarg; break;
         case OPT_REPORT: report = true; break;
         case OPT_HISTORY: history = true; break;
@@ -303,6 +307,10 @@ int cmd_track(int argc, char **argv) {
     if (optind != argc || !db_path) {
         if (!db_path) fprintf(stderr, "hfviz track: --db FILE is required\n");
         fputs(USAGE, stderr);
+        return 64;
+    }
+    if (once && interval_given) {
+        fprintf(stderr, "hfviz track: --once and --interval exclude each other\n");
         return 64;
     }
     if ((dataset != NULL) + report + history + latest > 1) {
@@ -349,7 +357,7 @@ int cmd_track(int argc, char **argv) {
     }
     const char *token = getenv("HF_TOKEN");
     po.token = token && *token ? token : NULL;
-    rc = poll_loop(db, &po, once, interval);
+    rc = poll_loop(db, &po, once, interval, quiet);
     tdb_close(db);
     return rc;
 }

@@ -88,10 +88,10 @@ void api_count_status(hv_server *s, const hv_req *rq, hv_resp *rs) {
     hv_jw w;
     resp_json(rs, &w);
     jw_obj(&w);
-    jw_key(&w, "db");
-    jw_cstr(&w, s->opts.db_path);
+    jw_key(&w, "db"); /* the file's name: clients need not learn the server's folders */
+    jw_cstr(&w, tdb_name(db));
     jw_key(&w, "hub");
-    jw_cstr(&w, s->opts.allow_record ? (s->opts.hub ? s->opts.hub : TRACK_DEFAULT_HUB) : NULL);
+    jw_cstr(&w, s->opts.hub ? s->opts.hub : s->opts.allow_record ? TRACK_DEFAULT_HUB : NULL);
     jw_key(&w, "allow_record");
     jw_bool(&w, s->opts.allow_record);
     jw_key(&w, "polling");
@@ -207,7 +207,7 @@ void api_count_record(hv_server *s, const hv_req *rq, hv_resp *rs) {
         resp_error(rs, 403, "recording is off",
                    "this server does not poll the Hub on request; start it with --allow-record [--hub URL], "
                    "or run `hfviz track --db %s`",
-                   s->opts.db_path);
+                   tdb_name(db));
         return;
     }
     hv_count_state *c = s->counts;

@@ -18,7 +18,7 @@
 static const char *const MIGRATIONS[] = {
     /* 0 -> 1 */
     "CREATE TABLE snapshot ("
-    "  id INTEGER PRIMARY KEY,"
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT," /* ids never reused: a client can tell a new snapshot */
     "  taken_at INTEGER NOT NULL,"
     "  source TEXT NOT NULL CHECK (source IN ('hub', 'dataset')),"
     "  origin TEXT NOT NULL,"
@@ -94,7 +94,9 @@ static int foreign_tables(hv_tdb *db, char *names, size_t cap, hv_err *e) {
     return n;
 }
 
-static int migrate(hv_tdb *db, hv_err *e) {
+/* Refuse a database this build must not touch, before anything is written:
+ * a newer schema, or someone else's tables in a version-0 file. */
+static int check_ours(hv_tdb *db, hv_err *e) {
     int64_t v;
     if (user_version(db, &v, e)) return e->code;
     if (v > TRACK_SCHEMA_VERSION)
@@ -102,19 +104,24 @@ static int migrate(hv_tdb *db, hv_err *e) {
                        "%s: model-count schema version %lld is newer than this hfviz understands (%d); "
                        "use a newer hfviz",
                        db->path, (long long)v, TRACK_SCHEMA_VERSION);
-    if (v == TRACK_SCHEMA_VERSION) return 0;
-    if (tdb_exec(db, "BEGIN IMMEDIATE", e)) return e->code;
-    if (user_version(db, &v, e)) goto fail; /* another process may have migrated meanwhile */
     if (v == 0) {
         char names[256];
         int n = foreign_tables(db, names, sizeof names, e);
-        if (n < 0) goto fail;
-        if (n > 0) {
-            hv_errf(e, HV_EINPUT, "%s: a SQLite database of something else (tables: %s), not a model-count database",
-                    db->path, names);
-            goto fail;
-        }
+        if (n < 0) return e->code;
+        if (n > 0)
+            return hv_errf(e, HV_EINPUT,
+                           "%s: a SQLite database of something else (tables: %s), not a model-count database",
+                           db->path, names);
     }
+    return 0;
+}
+
+static int migrate(hv_tdb *db, hv_err *e) {
+    int64_t v;
+    if (user_version(db, &v, e)) return e->code;
+    if (v == TRACK_SCHEMA_VERSION) return 0;
+    if (tdb_exec(db, "BEGIN IMMEDIATE", e)) return e->code;
+    if (user_version(db, &v, e)) goto fail; /* another process may have migrated meanwhile */
     for (; v < TRACK_SCHEMA_VERSION; v++)
         if (tdb_exec(db, MIGRATIONS[v], e)) goto fail;
     char sql[64];
@@ -144,9 +151,9 @@ int tdb_open(const char *path, hv_tdb **out, hv_err *e) {
     }
     sqlite3_busy_timeout(db->h, 5000);
     sqlite3_extended_result_codes(db->h, 0);
-    int64_t v;
-    /* Read before writing anything: a file that is not SQLite stays as it was. */
-    if (user_version(db, &v, e) || tdb_exec(db, "PRAGMA journal_mode = WAL", e) ||
+    /* Read before writing anything: a file that is not SQLite, or not ours,
+     * stays as it was. */
+    if (check_ours(db, e) || tdb_exec(db, "PRAGMA journal_mode = WAL", e) ||
         tdb_exec(db, "PRAGMA foreign_keys = ON", e) || tdb_exec(db, "PRAGMA synchronous = NORMAL", e) ||
         migrate(db, e)) {
         tdb_close(db);
@@ -164,6 +171,11 @@ void tdb_close(hv_tdb *db) {
 }
 
 const char *tdb_path(const hv_tdb *db) { return db->path; }
+
+const char *tdb_name(const hv_tdb *db) {
+    const char *slash = strrchr(db->path, '/');
+    return slash ? slash + 1 : db->path;
+}
 
 /* Test hook (tests/track): die between the rows and the COMMIT. */
 static void fault_before_commit(void) {

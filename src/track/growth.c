@@ -181,7 +181,7 @@ int track_latest_json(hv_tdb *db, int source, int64_t now, hv_jw *w, hv_err *e) 
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE) return tdb_fail(db, e, "reading the newest snapshot");
         hv_errf(e, 0, "no %s%ssnapshot is stored in %s yet", source >= 0 ? track_source_names[source] : "",
-                source >= 0 ? " " : "", tdb_path(db));
+                source >= 0 ? " " : "", tdb_name(db));
         return TRACK_NO_DATA;
     }
     int64_t id = sqlite3_column_int64(st, 0), t = sqlite3_column_int64(st, 1);
@@ -490,7 +490,7 @@ int track_growth_json(hv_tdb *db, const hv_growth_opts *o, hv_jw *w, hv_err *e) 
     if (n < 2 || rows[0].taken_at == rows[n - 1].taken_at) {
         hv_errf(e, 0,
                 "growth needs two %s snapshots taken at different times%s%s; the database %s has %zu", track_source_names[source],
-                origin[0] ? " of " : "", origin, tdb_path(db), n);
+                origin[0] ? " of " : "", origin, tdb_name(db), n);
         free(rows);
         return TRACK_NO_DATA;
     }

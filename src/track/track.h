@@ -70,6 +70,8 @@ typedef struct hv_tdb hv_tdb;
 int tdb_open(const char *path, hv_tdb **out, hv_err *e);
 void tdb_close(hv_tdb *db);
 const char *tdb_path(const hv_tdb *db);
+/* The file name without its folder (what answers to clients show). */
+const char *tdb_name(const hv_tdb *db);
 /* Store one snapshot and its counts in one transaction (zero counts are
  * not stored); *id gets its row id. */
 int tdb_insert(hv_tdb *db, const hv_snapshot *s, int64_t *id, hv_err *e);

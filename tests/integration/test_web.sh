@@ -3,7 +3,10 @@
 # app (hfviz serve --web web/dist) on a free port, and drive Debian's
 # chromium with playwright-core through web/e2e/e2e.mjs (map pixels, hover,
 # search, details, family tree, filter counts, URL state, lasso + export,
-# charts, families, 3D).  Screenshots land in build/web-artifacts/.
+# charts, families, 3D, the model counter and growth page).  The server gets a
+# model-count database with the demo's monthly counts (hfviz track --dataset);
+# a second server without --db checks the page's "no database" state.
+# Screenshots land in build/web-artifacts/.
 # Without node, web/node_modules or chromium it says "skipped: ..." and passes.
 set -u
 HFVIZ=${1:-build/hfviz}
@@ -19,18 +22,25 @@ fi
 
 TMP=$(mktemp -d)
 PID=""
-cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
+PID2=""
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; [ -n "$PID2" ] && kill "$PID2" 2>/dev/null; wait 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
 ART=build/web-artifacts
 mkdir -p "$ART"
 "$HFVIZ" build data/demo/models.jsonl -o "$TMP/demo.map" --threads 2 >"$TMP/build.out" 2>&1 || { cat "$TMP/build.out"; echo "FAIL: build"; exit 1; }
-"$HFVIZ" serve "$TMP/demo.map" --port 0 --port-file "$TMP/port" --threads 4 --web web/dist >"$TMP/serve.out" 2>&1 &
+"$HFVIZ" track --db "$TMP/counts.db" --dataset "$TMP/demo.map" >"$TMP/track.out" 2>&1 || { cat "$TMP/track.out"; echo "FAIL: track --dataset"; exit 1; }
+"$HFVIZ" serve "$TMP/demo.map" --port 0 --port-file "$TMP/port" --threads 4 --web web/dist --db "$TMP/counts.db" >"$TMP/serve.out" 2>&1 &
 PID=$!
+"$HFVIZ" serve "$TMP/demo.map" --port 0 --port-file "$TMP/port2" --threads 2 --web web/dist >"$TMP/serve2.out" 2>&1 &
+PID2=$!
 i=0
-while [ ! -s "$TMP/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+while { [ ! -s "$TMP/port" ] || [ ! -s "$TMP/port2" ]; } && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$TMP/port" ] || { cat "$TMP/serve.out"; echo "FAIL: server did not start"; exit 1; }
+[ -s "$TMP/port2" ] || { cat "$TMP/serve2.out"; echo "FAIL: the server without --db did not start"; exit 1; }
 URL="http://127.0.0.1:$(cat "$TMP/port")"
-CHROMIUM="$CHROMIUM" timeout 600 node web/e2e/e2e.mjs "$URL" "$ART"
+NODB_URL="http://127.0.0.1:$(cat "$TMP/port2")"
+CHROMIUM="$CHROMIUM" NODB_URL="$NODB_URL" HFVIZ_BIN="$HFVIZ" COUNT_DB="$TMP/counts.db" \
+    timeout 600 node web/e2e/e2e.mjs "$URL" "$ART"
 rc=$?
 [ $rc -eq 0 ] || { echo "server log:"; tail -20 "$TMP/serve.out"; }
 exit $rc

@@ -476,6 +476,202 @@ await check('science · diff: the selected model and its first parent, segments 
   await page.click('#theme');
 });
 
+// ---- the model counter and the Growth view (/api/model-count/*, a database of the demo's monthly counts) ----
+const growthReady = (p = page) => p.waitForFunction(() => window.__hfviz?.growth?.ready, null, { timeout: 30000 });
+const en = (v) => Math.round(v).toLocaleString('en-US');
+const signed = (v) => (v > 0 ? '+' : v < 0 ? '−' : '') + en(Math.abs(v));
+const pathLengths = (sel) => page.locator(sel).evaluateAll((els) => els.map((e) => (e.getAttribute('d') ?? '').length));
+
+await check('the header counter shows the newest snapshot of /api/model-count/latest and opens the growth page', async () => {
+  const latest = await api('/api/model-count/latest');
+  await page.goto(BASE + '/map');
+  await page.waitForSelector('#model-counter:not([hidden])', { timeout: 20000 });
+  assert(await page.locator('#model-counter').getAttribute('data-total') === String(latest.total), 'data-total differs from the API');
+  const text = await page.locator('#model-counter').textContent();
+  assert(text.includes(en(latest.total)), `counter "${text}" lacks ${en(latest.total)}`);
+  if (latest.source === 'dataset') assert(/in dataset/.test(text) && text.includes(latest.taken_at.slice(0, 10)), 'a dataset count not said to be one: ' + text);
+  else assert(/on the Hub/.test(text), 'counter: ' + text);
+  const title = await page.locator('#model-counter').getAttribute('title');
+  assert(title.includes(latest.taken_at.slice(0, 10)) && title.includes(latest.origin), 'tooltip lacks the time or source: ' + title);
+  const g = await apiStatus(`/api/model-count/growth?source=${latest.source}&top=1`);
+  if (g.status === 200 && g.body.daily_growth_avg !== null) assert(/\/day/.test(text) && title.includes(en(g.body.total_growth)), 'no daily growth: ' + text);
+  await page.locator('header.top').screenshot({ path: join(OUT, '18-counter.png') });
+  await page.click('#model-counter');
+  await page.waitForFunction(() => location.pathname === '/growth', null, { timeout: 15000 });
+  await growthReady();
+  await page.goBack();
+  await page.waitForFunction(() => location.pathname === '/map', null, { timeout: 15000 });
+});
+
+await check('growth · totals, facet lines, statistics and the top table match the API', async () => {
+  const days = 3650;
+  // The statistics the page asked for (the counter's request has no days=): the same answer here.
+  const req = page.waitForRequest((r) => /\/api\/model-count\/growth\?.*days=/.test(r.url()), { timeout: 20000 });
+  await page.goto(`${BASE}/growth?days=${days}`);
+  const asked = new URL((await req).url());
+  assert(asked.searchParams.get('days') === String(days), 'asked ' + asked.search);
+  const g = await api(asked.pathname + asked.search);
+  const lib = await api(`/api/model-count/history?source=${g.source}&facet=library&top=10`);
+  await growthReady();
+  await page.waitForSelector('#growth-total path.series-line', { timeout: 20000 });
+  const tot = await pathLengths('#growth-total path.series-line');
+  assert(tot.length >= 1 && tot.every((n) => n > 20), 'empty total lines: ' + tot);
+  assert(await page.locator(`#growth-total path.series-line[data-key="${g.source}"]`).count() === 1, `no ${g.source} total line`);
+  const fac = await pathLengths('#growth-facet path.series-line');
+  assert(fac.length === lib.series.values.length && fac.filter((n) => n > 20).length >= 2, `facet lines ${fac.length} (API ${lib.series.values.length}): ${fac}`);
+  const labels = await page.locator('#growth-facet .ll-item').allTextContents();
+  assert(JSON.stringify(labels) === JSON.stringify(lib.series.values), 'legend ' + labels.join(',') + ' != ' + lib.series.values.join(','));
+  assert(await page.locator('#gs-total b').textContent() === en(g.end.total), 'total');
+  assert(await page.locator('#gs-growth b').textContent() === signed(g.total_growth), 'total growth ' + await page.locator('#gs-growth b').textContent());
+  const elapsed = await page.locator('#gs-elapsed b').textContent();
+  assert(Math.abs(parseFloat(elapsed) - g.elapsed_days) <= 0.05 * g.elapsed_days + 0.01, `elapsed ${elapsed} vs ${g.elapsed_days}`);
+  assert(await page.locator('#gs-snapshots b').textContent() === en(g.snapshots_used), 'snapshots used');
+  assert(await page.locator('#growth-table tbody tr').count() === g.by_library.length, 'table rows');
+  const firstRow = await page.locator('#growth-table tbody tr').first().getAttribute('data-value');
+  assert(firstRow === g.by_library[0].value, `first row ${firstRow}`);
+  if (g.forecast) {
+    assert(await page.locator('#growth-total circle.fc-point').count() === 1 && (await pathLengths('#growth-total path.fc-line'))[0] > 10 && await page.locator('#growth-total rect.fc-band').count() === 1, 'no forecast drawn');
+    assert((await page.locator('#gs-forecast').textContent()).includes(en(g.forecast.total)), 'forecast total');
+  } else assert((await page.locator('#gs-forecast').textContent()).includes(g.forecast_note), 'forecast note');
+  // hover: the tooltip lists the lines' values at a snapshot
+  const box = await page.locator('#growth-facet rect.hover-catch').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
+  await page.waitForSelector('#growth-facet .chart-tip:not([hidden])', { timeout: 5000 });
+  const tip = await page.locator('#growth-facet .chart-tip').textContent();
+  assert(/UTC/.test(tip) && lib.series.values.some((v) => tip.includes(v)), 'tooltip: ' + tip);
+  await shot('19-growth');
+  await page.mouse.move(box.x - 40, box.y - 40);
+});
+
+await check('growth · the log switch and the facet switch change the charts and the URL (back restores)', async () => {
+  const before = await page.locator('#growth-facet path.series-line').first().getAttribute('d');
+  await page.click('#growth-log');
+  await page.waitForSelector('#growth-facet svg[data-scale=log]', { timeout: 15000 });
+  assert(new URL(page.url()).searchParams.get('log') === '1', 'URL lacks log=1: ' + page.url());
+  assert(await page.locator('#growth-total svg').getAttribute('data-scale') === 'log', 'the total chart is not log');
+  const after = await page.locator('#growth-facet path.series-line').first().getAttribute('d');
+  assert(after && after !== before, 'the log switch did not change the lines');
+  const g = await api('/api/model-count/growth?days=3650&top=10');
+  const pipe = await api(`/api/model-count/history?source=${g.source}&facet=pipeline&top=10`);
+  await page.click('button[data-facet=pipeline]');
+  await page.waitForFunction((v) => document.querySelector('#growth-facet .ll-item')?.textContent === v, pipe.series.values[0], { timeout: 15000 });
+  await growthReady();
+  assert(new URL(page.url()).searchParams.get('facet') === 'pipeline', 'URL lacks facet=pipeline: ' + page.url());
+  const labels = await page.locator('#growth-facet .ll-item').allTextContents();
+  assert(JSON.stringify(labels) === JSON.stringify(pipe.series.values), 'pipeline legend ' + labels.join(','));
+  assert(await page.locator('#growth-table thead th').first().textContent() === 'pipeline', 'the table is not by pipeline');
+  assert(await page.locator('#growth-table tbody tr').count() === g.by_pipeline.length, 'pipeline rows');
+  assert((await pathLengths('#growth-facet path.series-line')).filter((n) => n > 20).length >= 2, 'pipeline lines empty');
+  await shot('20-growth-log-pipeline');
+  await page.goBack();
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('facet') === null && document.querySelector('#growth-table thead th')?.textContent === 'library', null, { timeout: 15000 });
+  assert(await page.locator('#growth-facet svg').getAttribute('data-scale') === 'log', 'back lost the log scale');
+  await page.goBack();
+  await page.waitForSelector('#growth-facet svg[data-scale=linear]', { timeout: 15000 });
+  // the window selector: the statistics of another window
+  const g30 = await apiStatus(`/api/model-count/growth?days=30&source=${g.source}&top=10`);
+  await page.selectOption('#growth-days', '30');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('days') === '30', null, { timeout: 15000 });
+  await growthReady();
+  if (g30.status === 200) assert(await page.locator('#gs-growth b').textContent() === signed(g30.body.total_growth), 'days=30 growth');
+  else assert((await page.locator('#growth-error').textContent()).includes(g30.body.detail), 'days=30: ' + g30.status);
+  // dark theme
+  await page.click('#theme');
+  await page.waitForTimeout(200);
+  await shot('21-growth-dark');
+  await page.click('#theme');
+});
+
+await check('growth · a source without snapshots shows the 409 detail of /growth; no database says how to make one', async () => {
+  const st = await api('/api/model-count/status');
+  const empty = st.snapshots.hub < 2 ? 'hub' : st.snapshots.dataset < 2 ? 'dataset' : null;
+  assert(empty, 'the demo database has both sources');
+  const r = await apiStatus(`/api/model-count/growth?days=90&source=${empty}&top=10&model=linear`);
+  assert(r.status === 409, `growth of ${empty}: ${r.status}`);
+  await page.goto(`${BASE}/growth?source=${empty}`);
+  await growthReady();
+  const err = await page.locator('#growth-error').textContent();
+  assert(err.includes(r.body.detail || r.body.error), `409 detail "${r.body.detail}" not in "${err}"`);
+  assert(await page.locator('#growth-total path.series-line').count() >= 1, 'the other source\'s totals are not drawn');
+  await shot('22-growth-409');
+  await page.click('#growth-other');
+  await page.waitForSelector('#gs-growth', { timeout: 15000 });
+  assert(new URL(page.url()).searchParams.get('source') !== empty, 'URL ' + page.url());
+  // A server without --db: no counter at all, and the page says how to get a database.
+  const NODB = process.env.NODB_URL;
+  assert(NODB, 'NODB_URL not set (tests/integration/test_web.sh starts that server)');
+  const p3 = await context.newPage();
+  await p3.setViewportSize({ width: 1400, height: 860 });
+  await p3.goto(NODB + '/growth');
+  await growthReady(p3);
+  const txt = await p3.locator('#growth-empty').textContent();
+  assert(/no model-count database/.test(txt) && txt.includes('hfviz track --db') && txt.includes('--track-db') && txt.includes('serve my.map --db'), 'no-db page: ' + txt);
+  await p3.waitForTimeout(500);
+  assert(await p3.locator('#model-counter').isHidden(), 'the counter shows without a database');
+  assert((await p3.locator('#model-counter').textContent()) === '', 'the counter has text without a database');
+  await p3.screenshot({ path: join(OUT, '23-growth-no-db.png') });
+  await p3.close();
+});
+
+await check('the counter refreshes every minute, not while the tab is hidden; a new snapshot refreshes the growth page', async () => {
+  // A fake clock in a fresh page; a poll of a fake Hub (served here) adds the newest snapshot.
+  const { HFVIZ_BIN, COUNT_DB } = process.env;
+  assert(HFVIZ_BIN && COUNT_DB, 'HFVIZ_BIN and COUNT_DB not set (tests/integration/test_web.sh sets them)');
+  const p4 = await context.newPage();
+  await p4.setViewportSize({ width: 1400, height: 860 });
+  await p4.clock.install();
+  await p4.goto(BASE + '/growth?days=3650');
+  await growthReady(p4);
+  await p4.waitForFunction(() => window.__hfviz.counter, null, { timeout: 15000 });
+  const before = await p4.evaluate(() => window.__hfviz.counter.id);
+  const asked = [];
+  p4.on('request', (r) => { if (/\/api\/model-count\/latest$/.test(r.url())) asked.push(r.url()); });
+  // the fake Hub: the two requests of docs/tracking.md's "counts" method
+  const { createServer } = await import('node:http');
+  const HUB = { total: 2249310, library: { transformers: 944847, diffusers: 112481 }, pipeline: { 'text-generation': 269956 } };
+  const hub = createServer((req, res) => {
+    const u = new URL(req.url, 'http://hub');
+    let body = null;
+    if (u.pathname === '/api/models-tags-by-type') body = { library: Object.keys(HUB.library).map((id) => ({ id })), pipeline_tag: Object.keys(HUB.pipeline).map((id) => ({ id })) };
+    else if (u.pathname === '/models-json') {
+      const l = u.searchParams.get('library'), p = u.searchParams.get('pipeline_tag');
+      body = { numTotalItems: l ? HUB.library[l] ?? 0 : p ? HUB.pipeline[p] ?? 0 : HUB.total };
+    }
+    res.writeHead(body ? 200 : 404, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify(body ?? { error: 'not found' }));
+  });
+  await new Promise((r) => hub.listen(0, '127.0.0.1', r));
+  try {
+    const { execFile } = await import('node:child_process');
+    await new Promise((ok, ko) => execFile(HFVIZ_BIN, ['track', '--db', COUNT_DB, '--hub', `http://127.0.0.1:${hub.address().port}`, '--once'],
+      (e, out, err) => (e ? ko(new Error(`hfviz track --once: ${err || e.message}`)) : ok())));
+  } finally { hub.close(); }
+  const latest = await api('/api/model-count/latest');
+  assert(latest.id !== before && latest.source === 'hub' && latest.total === HUB.total, `newest snapshot ${JSON.stringify({ id: latest.id, source: latest.source, total: latest.total })}`);
+  // hidden: a minute passes without a request
+  await p4.evaluate(() => { Object.defineProperty(document, 'hidden', { configurable: true, get: () => true }); });
+  await p4.clock.fastForward(61000);
+  await p4.waitForTimeout(500);
+  assert(asked.length === 0, `asked ${asked.length} times while hidden`);
+  // visible again: it asks at once, shows the Hub's count, and the growth page asks again
+  await p4.evaluate(() => { window.__hfviz.growth.ready = false; Object.defineProperty(document, 'hidden', { configurable: true, get: () => false }); document.dispatchEvent(new Event('visibilitychange')); });
+  await p4.waitForFunction((id) => window.__hfviz.counter?.id === id, latest.id, { timeout: 15000 });
+  await growthReady(p4);
+  assert(await p4.locator('#model-counter').getAttribute('data-total') === String(HUB.total), 'total after the refresh');
+  const text = await p4.locator('#model-counter').textContent();
+  assert(text.includes(en(HUB.total)) && /on the Hub/.test(text) && !/\/day/.test(text), 'counter after the poll: ' + text);
+  // one Hub snapshot: the page (source: hub now) shows /growth's 409 detail
+  const r = await apiStatus('/api/model-count/growth?source=hub');
+  assert(r.status === 409 && (await p4.locator('#growth-error').textContent()).includes(r.body.detail), 'growth with one Hub snapshot');
+  await p4.locator('header.top').screenshot({ path: join(OUT, '24-counter-hub.png') });
+  // and every minute while visible
+  const n = asked.length;
+  await p4.clock.fastForward(61000);
+  await p4.waitForTimeout(500);
+  assert(asked.length > n, 'no request after a visible minute');
+  await p4.close();
+});
+
 await check('the 3D view draws points and the family edges', async () => {
   // The 3D scene renders in software (SwiftShader) on a 2-core machine: allow for a busy CPU.
   await page.goto(BASE + '/3d?model=google%2Fgemma-7b');

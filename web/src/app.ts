@@ -17,6 +17,7 @@ import { DetailsPanel } from './ui/details';
 import { SearchBox } from './ui/search';
 import { Minimap } from './ui/minimap';
 import { SelectionPanel } from './ui/selection';
+import { ModelCounter } from './ui/counter';
 
 export const EDGE_COLORS: Record<string, string> = {
   base: '#8b95a1', finetune: '#3b82f6', adapter: '#16a34a', quantized: '#f59e0b', merge: '#a855f7',
@@ -28,10 +29,10 @@ export interface Stats {
 }
 export interface ClusterInfo { id: number; label: string; size: number; centroid2d: number[]; median2d: number[]; centroid3d: number[] }
 
-interface ViewModule { show(): void; hide?(): void; onState?(): void }
+interface ViewModule { show(): void; hide?(): void; onState?(): void; refresh?(): void }
 
 const VIEW_LABELS: Record<View, string> = {
-  map: 'Map', '3d': '3D', family: 'Family tree', network: 'Family network', charts: 'Charts', families: 'Families', science: 'Science',
+  map: 'Map', '3d': '3D', family: 'Family tree', network: 'Family network', charts: 'Charts', families: 'Families', science: 'Science', growth: 'Growth',
 };
 
 declare global {
@@ -58,6 +59,7 @@ export class App {
   detailsPanel!: DetailsPanel;
   selectionPanel!: SelectionPanel;
   minimap!: Minimap;
+  counter!: ModelCounter;
   private familyLines: OverlayItem[] = [];
   private countAbort: AbortController | null = null;
   private labelsEl!: HTMLElement;
@@ -74,6 +76,9 @@ export class App {
   // ---- layout ------------------------------------------------------------
   private layout() {
     const root = $('#app');
+    // The model counter (hidden until the server has a model-count snapshot); a new
+    // snapshot refreshes the growth page when it is showing.
+    this.counter = new ModelCounter(() => this.setView('growth'), () => { if (this.state.view === 'growth') this.views.growth?.refresh?.(); });
     const tabs = VIEWS.map((v) => h('a', {
       href: '/' + v, class: 'tab', 'data-view': v,
       onclick: (e: MouseEvent) => { if (e.ctrlKey || e.metaKey || e.shiftKey) return; e.preventDefault(); this.setView(v); },
@@ -88,6 +93,7 @@ export class App {
         h('nav', { class: 'tabs', 'aria-label': 'Views' }, tabs),
         h('div', { id: 'search-slot', class: 'search-slot' }),
         h('div', { class: 'count', id: 'count', 'aria-live': 'polite' }, ''),
+        this.counter.el,
         h('button', { class: 'icon', id: 'theme', title: 'Switch light / dark theme', 'aria-label': 'Switch theme', onclick: () => this.toggleTheme() }, '◐'),
       ),
       h('div', { class: 'body' },
@@ -148,6 +154,7 @@ export class App {
     this.detailsPanel = new DetailsPanel(this, $('#details'));
     this.selectionPanel = new SelectionPanel(this, $('#selection'));
     new SearchBox(this, $('#search-slot'));
+    this.counter.start();
     const status = $('#map-status');
     clear(status, h('div', { class: 'loading big', role: 'status' }, h('span', { class: 'spin' }), ' Loading the map…'));
     const t0 = performance.now();
@@ -281,6 +288,7 @@ export class App {
         else if (v === 'charts') { const m = await import('./ui/charts'); mod = new m.ChartsView(this, el); }
         else if (v === 'families') { const m = await import('./ui/families'); mod = new m.FamiliesView(this, el); }
         else if (v === 'science') { const m = await import('./ui/science'); mod = new m.ScienceView(this, el); }
+        else if (v === 'growth') { const m = await import('./ui/growth'); mod = new m.GrowthView(this, el); }
       } catch (e) {
         clear(el, errorBox(e, 'This view failed to load'));
         return;

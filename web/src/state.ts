@@ -2,8 +2,29 @@
 // selected model, the lasso, the colour and size mappings and the camera.
 // Pure functions only (unit-tested in tests/state.test.ts).
 
-export type View = 'map' | '3d' | 'family' | 'network' | 'charts' | 'families' | 'science';
-export const VIEWS: View[] = ['map', '3d', 'family', 'network', 'charts', 'families', 'science'];
+export type View = 'map' | '3d' | 'family' | 'network' | 'charts' | 'families' | 'science' | 'growth';
+export const VIEWS: View[] = ['map', '3d', 'family', 'network', 'charts', 'families', 'science', 'growth'];
+
+// The Growth view (model counts over time, /api/model-count/*): its window and switches.
+// In the URL as /growth?days=&facet=&log=1&source=&top=&forecast=
+// (`forecast`, not `model`: `model` is the selected model's id in every view).
+export type GrowthFacet = 'library' | 'pipeline';
+export const GROWTH_FACETS: GrowthFacet[] = ['library', 'pipeline'];
+export type CountSource = 'hub' | 'dataset';
+export const COUNT_SOURCES: CountSource[] = ['hub', 'dataset'];
+export type ForecastModel = 'linear' | 'exponential';
+export const FORECAST_MODELS: ForecastModel[] = ['linear', 'exponential'];
+export const GROWTH_DAYS = [7, 30, 90, 180, 365, 730, 1825, 3650];
+export const GROWTH_TOPS = [5, 10, 20];
+export interface GrowthState {
+  days: number;          // the window: 1..3,650 (the API's bounds)
+  facet: GrowthFacet;
+  log: boolean;          // log-scale count axes
+  source?: CountSource;  // unset: the server's default (hub when it has snapshots, else dataset)
+  top: number;           // lines per facet chart: 1..50 (/history's bound)
+  forecast: ForecastModel;
+}
+export const defaultGrowth = (): GrowthState => ({ days: 90, facet: 'library', log: false, top: 10, forecast: 'linear' });
 
 // The Science view (the analyses of docs/science.md): its sub-page and switches.
 // In the URL as /science/<page>?measure=&artifact=&strip_ids=&no_frontmatter=&trait=&order=&from=&to=&a=&b=&family=
@@ -65,6 +86,7 @@ export interface AppState {
   lasso?: number[];        // polygon in data coordinates: x0,y0,x1,y1,...
   camera?: Camera;
   science?: ScienceState;  // set while the Science view is (or was) open
+  growth?: GrowthState;    // set while the Growth view is (or was) open
 }
 
 export const emptyFilters = (): Filters => ({ library: [], pipeline: [], license: [], language: [], baseOnly: false });
@@ -140,6 +162,15 @@ export function stateToUrl(s: AppState): string {
     if (c.b) p.set('b', c.b);
     if (c.family) p.set('family', c.family);
   }
+  if (s.view === 'growth' && s.growth) {
+    const g = s.growth, d = defaultGrowth();
+    if (g.days !== d.days) p.set('days', String(g.days));
+    if (g.facet !== d.facet) p.set('facet', g.facet);
+    if (g.log) p.set('log', '1');
+    if (g.source) p.set('source', g.source);
+    if (g.top !== d.top) p.set('top', String(g.top));
+    if (g.forecast !== d.forecast) p.set('forecast', g.forecast);
+  }
   const q = p.toString();
   return `${path}${q ? '?' + q : ''}`;
 }
@@ -154,6 +185,7 @@ export function urlToState(url: string): AppState {
   s.view = (VIEWS as string[]).includes(seg) ? (seg as View) : 'map';
   const q = u.searchParams;
   if (s.view === 'science') s.science = urlToScience(segs[1], q);
+  if (s.view === 'growth') s.growth = urlToGrowth(q);
   const model = q.get('model');
   if (model) s.model = model;
   const color = q.get('color');
@@ -209,4 +241,21 @@ export function urlToScience(page: string | undefined, q: URLSearchParams): Scie
   const family = q.get('family');
   if (family) c.family = family.slice(0, 512);
   return c;
+}
+
+// The Growth view's part of the URL.  Out-of-range numbers fall back to the defaults.
+export function urlToGrowth(q: URLSearchParams): GrowthState {
+  const d = defaultGrowth();
+  const days = int(q.get('days')), top = int(q.get('top'));
+  const log = q.get('log');
+  const g: GrowthState = {
+    days: days !== undefined && days >= 1 && days <= 3650 ? days : d.days,
+    facet: pick(q.get('facet'), GROWTH_FACETS, d.facet),
+    log: log === '1' || log === 'true',
+    top: top !== undefined && top >= 1 && top <= 50 ? top : d.top,
+    forecast: pick(q.get('forecast'), FORECAST_MODELS, d.forecast),
+  };
+  const source = q.get('source');
+  if (source && (COUNT_SOURCES as string[]).includes(source)) g.source = source as CountSource;
+  return g;
 }
