@@ -7,7 +7,7 @@ set -eu
 PACKAGES="build-essential cmake pkg-config \
 libcjson-dev libcsv-dev zlib1g-dev libzstd-dev liblz4-dev libsnappy-dev libbrotli-dev \
 libopenblas-dev liblapacke-dev libmicrohttpd-dev libdeflate-dev curl \
-libsqlite3-dev libcurl4-openssl-dev \
+libsqlite3-dev libcurl4-openssl-dev libutf8proc-dev libopenmpi-dev openmpi-bin \
 libcriterion-dev clang libclang-rt-14-dev python3"
 
 missing=""

@@ -50,7 +50,10 @@ static const char USAGE[] =
     "  -s, --seed S          random seed (default 42)\n"
     "      --dims LIST       layouts to compute: 2, 3 or 2,3 (default 2,3)\n"
     "  -k, --neighbors K     kNN graph and UMAP neighbours (default 30, 2..200)\n"
-    "      --embed-dims D    embedding dimensions (default 96, 8..512)\n"
+    "      --embed-dims D    embedding dimensions (default 96, 8..512; bert: the model's)\n"
+    "      --embedder NAME   tfidf-svd (default: no weights needed) or bert\n"
+    "      --model-dir DIR   the bert embedder's model folder (sentence-transformers /\n"
+    "                        Hugging Face layout, docs/bert.md); implies --embedder bert\n"
     "      --features F      TF-IDF hashing space (default 262144)\n"
     "      --clusters K      k-means clusters (default: about sqrt(n/2), at most 256)\n"
     "      --min-dist X      UMAP min_dist (default 0.3)\n"
@@ -68,6 +71,8 @@ static const char USAGE[] =
 typedef struct build_opts {
     const char *out;
     const char *track_db;
+    const char *embedder, *model_dir;
+    bool embed_dims_given;
     int threads;
     uint64_t seed;
     bool dim2, dim3, merges, vectors, cache;
@@ -193,6 +198,7 @@ static int parse_args(int argc, char **argv, build_opts *o) {
         {"no-vectors", no_argument, NULL, 'V'},     {"no-cache", no_argument, NULL, 'N'},
         {"skip-bad-rows", no_argument, NULL, 'b'},  {"format", required_argument, NULL, 'f'},
         {"track-db", required_argument, NULL, 'T'},
+        {"embedder", required_argument, NULL, 'B'}, {"model-dir", required_argument, NULL, 'Q'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     optind = 1;
@@ -220,7 +226,9 @@ static int parse_args(int argc, char **argv, build_opts *o) {
             if (!o->dim2 && !o->dim3) { fprintf(stderr, "hfviz build: --dims is empty\n"); return 64; }
             break;
         case 'k': if (parse_u32("--neighbors", optarg, 2, 200, &o->k)) return 64; break;
-        case 'E': if (parse_u32("--embed-dims", optarg, 8, 512, &o->embed_dims)) return 64; break;
+        case 'E': if (parse_u32("--embed-dims", optarg, 8, 512, &o->embed_dims)) return 64; o->embed_dims_given = true; break;
+        case 'B': o->embedder = optarg; break;
+        case 'Q': o->model_dir = optarg; break;
         case 'F': if (parse_u32("--features", optarg, 1024, 1u << 26, &o->features)) return 64; break;
         case 'C': if (parse_u32("--clusters", optarg, 1, 100000, &o->clusters)) return 64; break;
         case 'P': if (parse_u32("--epochs", optarg, 1, 10000, &o->epochs)) return 64; break;
@@ -313,7 +321,13 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
     for (size_t i = 0; i < ninputs; i++) key = hash_path(key, inputs[i]);
     uint32_t ekey[5] = {o->embed_dims, o->features, (uint32_t)o->seed, (uint32_t)(o->seed >> 32), o->ingest.format};
     key = mix(key, ekey, sizeof ekey);
-    key = mix(key, "tfidf-svd/1", 11);
+    bool tfidf = strcmp(o->embedder, "tfidf-svd") == 0;
+    if (tfidf) {
+        key = mix(key, "tfidf-svd/1", 11);
+    } else { /* the model folder's files (names, sizes, times) are part of the key */
+        key = mix(key, "bert/1", 6);
+        key = hash_path(key, o->model_dir);
+    }
     char path[4300], mpath[4300];
     cache_path(path, sizeof path, o->out, "embed", key, "npy");
     cache_path(mpath, sizeof mpath, o->out, "embed", key, "model");
@@ -323,30 +337,35 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
     if (hit && (vn != n || vd != o->embed_dims)) hit = false;
     /* the vectors are only usable with their query model: without it (a
      * cache from before query models, or a damaged file) both are remade */
-    if (hit && (embed_model_load(mpath, &s->qmodel, e) != HV_OK || s->qmodel.dims != o->embed_dims ||
-                s->qmodel.n_features != o->features))
+    if (hit && tfidf &&
+        (embed_model_load(mpath, &s->qmodel, e) != HV_OK || s->qmodel.dims != o->embed_dims ||
+         s->qmodel.n_features != o->features))
         hit = false;
     if (!hit) {
         free(s->vectors);
         s->vectors = NULL;
         embed_model_free(&s->qmodel);
-        const hv_embedder *emb = embedder_find("tfidf-svd");
+        const hv_embedder *emb = embedder_find(o->embedder);
         hv_embed_opts eo;
         embed_opts_default(&eo);
         eo.dims = o->embed_dims;
         eo.n_features = o->features;
         eo.seed = o->seed;
         eo.threads = o->threads;
+        eo.model_dir = o->model_dir;
         s->vectors = malloc((size_t)n * eo.dims * sizeof(float));
         if (!s->vectors) return hv_errf(e, HV_ENOMEM, "out of memory for %u x %u vectors", n, eo.dims);
         text_src ts = {c, NULL, {0}};
         if (c->cards == NULL && access(s->cards_path, R_OK) == 0) ts.cards = cardstore_open(s->cards_path, e);
-        rc = emb->embed_with_model(emb, n, text_of, &ts, &eo, s->vectors, &s->qmodel, s->p, e);
+        if (emb->embed_with_model)
+            rc = emb->embed_with_model(emb, n, text_of, &ts, &eo, s->vectors, &s->qmodel, s->p, e);
+        else
+            rc = emb->embed(emb, n, text_of, &ts, &eo, s->vectors, s->p, e);
         cardstore_close_reader(ts.cards);
         hv_buf_free(&ts.card);
         if (rc) return rc;
         if (o->cache && ((rc = npy_write_f32(path, s->vectors, n, eo.dims, e)) ||
-                         (rc = embed_model_save(mpath, &s->qmodel, e))))
+                         (s->qmodel.dims && (rc = embed_model_save(mpath, &s->qmodel, e)))))
             return rc;
     }
     snprintf(detail, sizeof detail, "%u x %u%s", n, o->embed_dims, hit ? " (cached)" : "");
@@ -423,7 +442,8 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
     cJSON_AddNumberToObject(opts, "spread", o->spread);
     cJSON_AddNumberToObject(opts, "epochs", o->epochs);
     cJSON_AddBoolToObject(opts, "merges", o->merges);
-    cJSON_AddStringToObject(s->meta, "embedder", "tfidf-svd");
+    cJSON_AddStringToObject(s->meta, "embedder", o->embedder);
+    if (o->model_dir) cJSON_AddStringToObject(s->meta, "model_dir", o->model_dir);
     cJSON_AddNumberToObject(s->meta, "models", n);
     cJSON *in = cJSON_AddArrayToObject(s->meta, "inputs");
     for (size_t i = 0; i < s->ld.nreports; i++) {
@@ -467,6 +487,32 @@ int cmd_build(int argc, char **argv) {
     o->spread = 1.5f;
     int prc = parse_args(argc, argv, o);
     if (prc) return prc < 0 ? 0 : prc;
+    if (!o->embedder) o->embedder = o->model_dir ? "bert" : "tfidf-svd";
+    const hv_embedder *emb = embedder_find(o->embedder);
+    if (!emb) {
+        fprintf(stderr, "hfviz build: --embedder must be tfidf-svd or bert, got '%s'\n", o->embedder);
+        return 64;
+    }
+    if (strcmp(o->embedder, "bert") == 0) {
+        hv_embed_opts eo;
+        embed_opts_default(&eo);
+        eo.model_dir = o->model_dir;
+        uint32_t d;
+        hv_err de = {0, ""};
+        if (embedder_dims(emb, &eo, &d, &de)) {
+            fprintf(stderr, "hfviz build: %s\n", de.msg);
+            return hv_exit_status(de.code);
+        }
+        if (o->embed_dims_given && d != o->embed_dims) {
+            fprintf(stderr, "hfviz build: the model gives %u dimensions; --embed-dims %u does not apply\n", d,
+                    o->embed_dims);
+            return 64;
+        }
+        o->embed_dims = d;
+    } else if (o->model_dir) {
+        fprintf(stderr, "hfviz build: --model-dir is for --embedder bert\n");
+        return 64;
+    }
     if (o->threads > 0) {
         omp_set_num_threads(o->threads);
         openblas_set_num_threads(o->threads);

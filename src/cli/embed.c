@@ -18,6 +18,7 @@
 #include "cli/commands.h"
 #include "core/atomicfile.h"
 #include "embed/embed.h"
+#include "embed/shard.h"
 #include "ingest/load.h"
 #include "text/modeltext.h"
 
@@ -36,7 +37,15 @@ static const char USAGE[] =
     "      --threads N     threads (default: all cores)\n"
     "      --features N    TF-IDF hashing space (default 262144)\n"
     "      --skip-bad-rows skip malformed rows, report how many (default: stop)\n"
+    "      --embedder NAME tfidf-svd (default) or bert\n"
+    "      --model-dir DIR the bert embedder's model folder (a Hugging Face /\n"
+    "                      sentence-transformers folder: config.json, model.safetensors,\n"
+    "                      vocab.txt, ...; docs/bert.md); implies --embedder bert\n"
     "  -h, --help          this text\n"
+    "\n"
+    "Under mpirun (`mpirun -np K hfviz embed ... --model-dir DIR`) each process\n"
+    "embeds a share of the models (balanced by text length) and rank 0 writes\n"
+    "the vectors of all of them in row order; a failing rank stops the job.\n"
     "\n"
     "Exit status: 0 ok, 2 bad input or unreadable file, 3 out of memory, 64 usage error.\n";
 
@@ -64,6 +73,43 @@ static int row_text(void *ud, uint32_t row, hv_buf *out, hv_err *e) {
         card = hv_sv_make(s->card.p, s->card.n);
     }
     return modeltext_row(s->c, row, card, out, e);
+}
+
+/* Rows [i] of a shard: the text callback over this rank's rows. */
+typedef struct shard_rows {
+    text_src *src;
+    const uint32_t *rows;
+} shard_rows;
+
+static int shard_text(void *ud, uint32_t i, hv_buf *out, hv_err *e) {
+    shard_rows *s = ud;
+    return row_text(s->src, s->rows[i], out, e);
+}
+
+/* This rank's rows.  Over several ranks the cost of a row is its text's
+ * length, capped where the encoder truncates anyway (~2 KB of text is more
+ * than 256 tokens). */
+static int plan_rows(const hv_shard *sh, text_src *src, uint32_t n, uint32_t **rows, uint32_t *nrows, hv_err *e) {
+    uint32_t *cost = NULL;
+    if (sh->size > 1) {
+        cost = malloc(((size_t)n + 1) * sizeof *cost);
+        if (!cost) return hv_errf(e, HV_ENOMEM, "out of memory");
+        hv_buf t = {0};
+        for (uint32_t r = 0; r < n; r++) {
+            hv_buf_clear(&t);
+            int rc = row_text(src, r, &t, e);
+            if (rc) {
+                hv_buf_free(&t);
+                free(cost);
+                return rc;
+            }
+            cost[r] = t.n < 2048 ? (uint32_t)t.n : 2048;
+        }
+        hv_buf_free(&t);
+    }
+    int rc = shard_plan(sh, cost, n, rows, nrows, e);
+    free(cost);
+    return rc;
 }
 
 /* The ids sidecar, via a temp file. */
@@ -94,13 +140,16 @@ static char *ids_path(const char *out) {
 }
 
 int cmd_embed(int argc, char **argv) {
-    enum { OPT_DIMS = 256, OPT_SEED, OPT_THREADS, OPT_FEATURES, OPT_SKIP };
+    enum { OPT_DIMS = 256, OPT_SEED, OPT_THREADS, OPT_FEATURES, OPT_SKIP, OPT_EMBEDDER, OPT_MODEL_DIR };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},       {"dims", required_argument, NULL, OPT_DIMS},
         {"seed", required_argument, NULL, OPT_SEED},    {"threads", required_argument, NULL, OPT_THREADS},
         {"features", required_argument, NULL, OPT_FEATURES}, {"skip-bad-rows", no_argument, NULL, OPT_SKIP},
+        {"embedder", required_argument, NULL, OPT_EMBEDDER}, {"model-dir", required_argument, NULL, OPT_MODEL_DIR},
         {"help", no_argument, NULL, 'h'},               {NULL, 0, NULL, 0},
     };
+    const char *embedder = NULL;
+    bool dims_given = false;
     hv_embed_opts eo;
     embed_opts_default(&eo);
     hv_ingest_opts io = {0};
@@ -117,6 +166,7 @@ int cmd_embed(int argc, char **argv) {
                 return hv_exit_status(HV_EUSAGE);
             }
             eo.dims = (uint32_t)v;
+            dims_given = true;
             break;
         case OPT_SEED:
             if (parse_u64(optarg, UINT64_MAX, &v)) {
@@ -140,6 +190,8 @@ int cmd_embed(int argc, char **argv) {
             eo.n_features = (uint32_t)v;
             break;
         case OPT_SKIP: io.skip_bad_rows = true; break;
+        case OPT_EMBEDDER: embedder = optarg; break;
+        case OPT_MODEL_DIR: eo.model_dir = optarg; break;
         case 'h': fputs(USAGE, stdout); return 0;
         default: fputs(USAGE, stderr); return hv_exit_status(HV_EUSAGE);
         }
@@ -151,6 +203,38 @@ int cmd_embed(int argc, char **argv) {
     if (optind >= argc) {
         fprintf(stderr, "hfviz embed: no input files\n\n%s", USAGE);
         return hv_exit_status(HV_EUSAGE);
+    }
+    if (!embedder) embedder = eo.model_dir ? "bert" : "tfidf-svd";
+    const hv_embedder *em = embedder_find(embedder);
+    if (!em) {
+        fprintf(stderr, "hfviz embed: --embedder must be tfidf-svd or bert, got '%s'\n", embedder);
+        return hv_exit_status(HV_EUSAGE);
+    }
+    if (strcmp(em->name, "bert") == 0) {
+        hv_err de = {0, ""};
+        uint32_t d;
+        if (!eo.model_dir) {
+            fprintf(stderr, "hfviz embed: --embedder bert needs --model-dir DIR\n");
+            return hv_exit_status(HV_EUSAGE);
+        }
+        if (embedder_dims(em, &eo, &d, &de)) {
+            fprintf(stderr, "hfviz embed: %s\n", de.msg);
+            return hv_exit_status(de.code);
+        }
+        if (dims_given && d != eo.dims) {
+            fprintf(stderr, "hfviz embed: the model gives %u dimensions; --dims %u does not apply\n", d, eo.dims);
+            return hv_exit_status(HV_EUSAGE);
+        }
+        eo.dims = d;
+    } else if (eo.model_dir) {
+        fprintf(stderr, "hfviz embed: --model-dir is for --embedder bert\n");
+        return hv_exit_status(HV_EUSAGE);
+    }
+    hv_shard sh;
+    hv_err she = {0, ""};
+    if (shard_init(&argc, &argv, &sh, &she)) {
+        fprintf(stderr, "hfviz embed: %s\n", she.msg);
+        return hv_exit_status(she.code);
     }
     char *idsp = ids_path(out);
     /* the temporary card store lives next to the output: same disk the user
@@ -190,35 +274,60 @@ int cmd_embed(int argc, char **argv) {
     bool loaded = false;
     float *vec = NULL;
     text_src src = {0};
-    hv_progress *prog = progress_new();
+    hv_progress *prog = sh.rank == 0 ? progress_new() : NULL; /* one progress display: rank 0's */
+    uint32_t *rows = NULL, nrows = 0;
+    float *mine = NULL;
     int rc = load_inputs(argv + optind, (size_t)(argc - optind), &io, store, &ld, &e);
+    rc = shard_agree(&sh, rc, &e);
     if (rc == HV_OK) {
         loaded = true;
         const hv_catalog *c = ld.catalog;
         uint64_t skipped = 0;
         for (size_t i = 0; i < ld.nreports; i++) skipped += ld.reports[i].rows_skipped;
-        fprintf(stderr, "hfviz embed: %u models read in %.1f s%s\n", c->n, ld.seconds, skipped ? " (rows skipped)" : "");
-        if (skipped) fprintf(stderr, "hfviz embed: %llu bad rows skipped\n", (unsigned long long)skipped);
+        if (sh.rank == 0) {
+            fprintf(stderr, "hfviz embed: %u models read in %.1f s%s\n", c->n, ld.seconds,
+                    skipped ? " (rows skipped)" : "");
+            if (skipped) fprintf(stderr, "hfviz embed: %llu bad rows skipped\n", (unsigned long long)skipped);
+        }
         if (access(store, F_OK) == 0) {
             hv_err se = {0, ""};
             if (!(src.cards = cardstore_open(store, &se))) rc = hv_errf(&e, se.code, "%s", se.msg);
         }
         src.c = c;
-        size_t cnt = (size_t)c->n * eo.dims;
-        if (rc == HV_OK && !(vec = malloc((cnt ? cnt : 1) * sizeof *vec)))
+        if (rc == HV_OK && sh.size > 1 && strcmp(em->name, "bert") != 0)
+            rc = hv_errf(&e, HV_EUSAGE, "only --embedder bert runs over several processes (the SVD is global)");
+        if (rc == HV_OK) rc = plan_rows(&sh, &src, c->n, &rows, &nrows, &e);
+        size_t cnt = (size_t)nrows * eo.dims;
+        if (rc == HV_OK && !(mine = malloc((cnt ? cnt : 1) * sizeof *mine)))
+            rc = hv_errf(&e, HV_ENOMEM, "out of memory for %u x %u vectors", nrows, eo.dims);
+        if (rc == HV_OK && sh.size > 1)
+            fprintf(stderr, "hfviz embed: rank %d of %d embeds %u models\n", sh.rank, sh.size, nrows);
+        shard_rows sr = {&src, rows};
+        if (rc == HV_OK) rc = em->embed(em, nrows, shard_text, &sr, &eo, mine, prog, &e);
+        const char *fault = getenv("HFVIZ_FAULT"); /* tests: a rank that fails after its work */
+        if (rc == HV_OK && fault && sh.size > 1 && strncmp(fault, "fail-rank-", 10) == 0 && atoi(fault + 10) == sh.rank)
+            rc = hv_errf(&e, HV_EIO, "failed on purpose (HFVIZ_FAULT=%s)", fault);
+        rc = shard_agree(&sh, rc, &e);
+        size_t all = (size_t)c->n * eo.dims;
+        if (rc == HV_OK && sh.rank == 0 && !(vec = malloc((all ? all : 1) * sizeof *vec)))
             rc = hv_errf(&e, HV_ENOMEM, "out of memory for %u x %u vectors", c->n, eo.dims);
-        const hv_embedder *em = embedder_find("tfidf-svd");
-        if (rc == HV_OK) rc = em->embed(em, c->n, row_text, &src, &eo, vec, prog, &e);
-        if (rc == HV_OK) rc = npy_write_f32(out, vec, c->n, eo.dims, &e);
-        if (rc == HV_OK) rc = write_ids(idsp, c, &e);
-        if (rc == HV_OK) fprintf(stderr, "hfviz embed: wrote %s (%u x %u) and %s\n", out, c->n, eo.dims, idsp);
+        rc = shard_agree(&sh, rc, &e);
+        if (rc == HV_OK) rc = shard_gather(&sh, rows, nrows, mine, eo.dims, vec, c->n, &e);
+        if (rc == HV_OK && sh.rank == 0) rc = npy_write_f32(out, vec, c->n, eo.dims, &e);
+        if (rc == HV_OK && sh.rank == 0) rc = write_ids(idsp, c, &e);
+        rc = shard_agree(&sh, rc, &e);
+        if (rc == HV_OK && sh.rank == 0)
+            fprintf(stderr, "hfviz embed: wrote %s (%u x %u) and %s\n", out, c->n, eo.dims, idsp);
     }
     cardstore_close_reader(src.cards);
     hv_buf_free(&src.card);
     remove(store);
     rmdir(tmpdir);
-    if (rc) fprintf(stderr, "hfviz embed: %s\n", e.msg);
+    if (rc && sh.rank == 0) fprintf(stderr, "hfviz embed: %s\n", e.msg);
     free(vec);
+    free(mine);
+    free(rows);
+    shard_finalize(&sh);
     if (loaded) load_free(&ld);
     progress_free(prog);
     free(idsp);

@@ -29,6 +29,8 @@ static const char USAGE[] =
     "                         (docs/tracking.md; created when missing)\n"
     "  --allow-record         let POST /api/model-count/record poll the Hub (off by default)\n"
     "  --hub URL              the Hub that /record polls (default https://huggingface.co)\n"
+    "  --model-dir DIR        the model folder a map built with --embedder bert used:\n"
+    "                         semantic search embeds queries with it\n"
     "  -h, --help             this text\n";
 
 static int parse_uint(const char *opt, const char *v, long lo, long hi, long *out) {
@@ -53,7 +55,7 @@ int cmd_serve(int argc, char **argv) {
         {"allow-origin", required_argument, NULL, 'a'}, {"log", no_argument, NULL, 'l'},
         {"port-file", required_argument, NULL, 'P'}, {"help", no_argument, NULL, 'h'},
         {"db", required_argument, NULL, 'd'},      {"allow-record", no_argument, NULL, 'R'},
-        {"hub", required_argument, NULL, 'u'},
+        {"hub", required_argument, NULL, 'u'},    {"model-dir", required_argument, NULL, 'M'},
         {NULL, 0, NULL, 0},
     };
     int ch;
@@ -75,6 +77,7 @@ int cmd_serve(int argc, char **argv) {
         case 'P': o.port_file = optarg; break;
         case 'd': o.db_path = optarg; break;
         case 'R': o.allow_record = true; break;
+        case 'M': o.model_dir = optarg; break;
         case 'u':
             if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0) {
                 fprintf(stderr, "hfviz serve: --hub must be an http:// or https:// URL, got '%s'\n", optarg);

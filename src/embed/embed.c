@@ -11,6 +11,8 @@
 #include "embed/embed.h"
 
 #include "core/atomicfile.h"
+#include "core/clock.h"
+#include "embed/bert/bert.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -133,9 +135,48 @@ static int tfidf_svd_embed(const hv_embedder *self, uint32_t n, hv_text_fn text,
     return tfidf_svd_embed_with_model(self, n, text, ud, o, out, NULL, p, e);
 }
 
+/* The sentence-transformer (embed/bert/): load the folder, embed, free. */
+static int bert_embed(const hv_embedder *self, uint32_t n, hv_text_fn text, void *ud, const hv_embed_opts *o,
+                      float *out, hv_progress *p, hv_err *e) {
+    if (!o->model_dir) return hv_errf(e, HV_EUSAGE, "the bert embedder needs a model folder (--model-dir DIR)");
+    double t0 = hv_now();
+    progress_stage(p, "load model");
+    hv_bert *b;
+    int rc = bert_load(o->model_dir, &b, e);
+    if (rc) return rc;
+    const hv_bert_info *in = bert_info(b);
+    char detail[160];
+    snprintf(detail, sizeof detail, "%u layers, %u hidden, %u heads, max %u tokens", in->layers, in->hidden,
+             in->heads, in->max_len);
+    progress_done(p, detail);
+    if (o->dims != in->hidden) {
+        bert_free(b);
+        return hv_errf(e, HV_EUSAGE, "%s gives %u dimensions, not %u", o->model_dir, in->hidden, o->dims);
+    }
+    t0 = hv_now();
+    progress_stage(p, "encode");
+    rc = bert_embed_rows(b, n, text, ud, out, p, e);
+    if (!rc) {
+        snprintf(detail, sizeof detail, "%u texts, %.1f texts/s", n, n / (hv_now() - t0 + 1e-9));
+        progress_done(p, detail);
+    }
+    bert_free(b);
+    return rc;
+}
+
 static const hv_embedder EMBEDDERS[] = {
     {"tfidf-svd", tfidf_svd_embed, tfidf_svd_embed_with_model},
+    {"bert", bert_embed, NULL},
 };
+
+int embedder_dims(const hv_embedder *em, const hv_embed_opts *o, uint32_t *dims, hv_err *e) {
+    if (strcmp(em->name, "bert") == 0) {
+        if (!o->model_dir) return hv_errf(e, HV_EUSAGE, "the bert embedder needs a model folder (--model-dir DIR)");
+        return bert_probe_dims(o->model_dir, dims, e);
+    }
+    *dims = o->dims;
+    return 0;
+}
 
 const hv_embedder *embedder_find(const char *name) {
     if (!name) return NULL;

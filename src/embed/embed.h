@@ -31,6 +31,7 @@ typedef struct hv_embed_opts {
     uint32_t power_iters; /* randomized SVD power iterations (default 3) */
     uint64_t seed;
     int threads;          /* 0 = all cores */
+    const char *model_dir;/* the "bert" embedder's model folder (embed/bert/bert.h) */
 } hv_embed_opts;
 
 void embed_opts_default(hv_embed_opts *o);
@@ -54,8 +55,12 @@ typedef struct hv_embedder {
                             hv_err *e);
 } hv_embedder;
 
-/* The embedder called name, or NULL ("tfidf-svd" is the default). */
+/* The embedder called name, or NULL ("tfidf-svd" is the default; "bert"
+ * runs a sentence-transformer from o->model_dir, its dims fixed by the model:
+ * embedder_dims tells them). */
 const hv_embedder *embedder_find(const char *name);
+/* The dimensions em will give with o: o->dims, or the model's for "bert". */
+int embedder_dims(const hv_embedder *em, const hv_embed_opts *o, uint32_t *dims, hv_err *e);
 
 /* Write vectors as a NumPy .npy file (float32, shape (n, d), C order),
  * atomically (temp file + rename). */

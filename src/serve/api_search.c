@@ -23,6 +23,7 @@
 #include <immintrin.h>
 #endif
 
+#include "embed/bert/bert.h"
 #include "embed/embed_model.h"
 #include "search/search.h"
 #include "serve/serve_int.h"
@@ -45,6 +46,7 @@ struct hv_search_state {
     hv_search_src src;
     hv_embed_model model;
     bool has_model;
+    hv_bert *bert; /* a map built with --embedder bert, served with --model-dir */
     bool simd;
     pthread_mutex_t lock;
     bool medoids_built;
@@ -94,6 +96,14 @@ int search_init(hv_server *s, hv_err *e) {
     bool present = false;
     if ((rc = embed_model_open(&m->file, &st->model, &present, e))) return hv_err_prefix(e, "%s", s->opts.map_path);
     st->has_model = present && m->dim && st->model.dims == m->dim && m->vectors_f16;
+    if (!st->has_model && s->opts.model_dir) { /* the map's vectors came from this sentence-transformer */
+        if ((rc = bert_load(s->opts.model_dir, &st->bert, e))) return hv_err_prefix(e, "--model-dir: ");
+        if (!m->vectors_f16 || bert_info(st->bert)->hidden != m->dim)
+            return hv_errf(e, HV_EUSAGE, "--model-dir %s gives %u dimensions; the map's vectors have %u%s",
+                           s->opts.model_dir, bert_info(st->bert)->hidden, m->dim,
+                           m->vectors_f16 ? "" : " (the map has no vectors: built with --no-vectors)");
+        st->has_model = true;
+    }
 #if defined(__x86_64__) && defined(__GNUC__)
     __builtin_cpu_init();
     st->simd = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -105,6 +115,7 @@ void search_free(hv_server *s) {
     hv_search_state *st = s->search;
     if (!st) return;
     embed_model_free(&st->model);
+    bert_free(st->bert);
     free(st->medoid);
     pthread_mutex_destroy(&st->lock);
     free(st);
@@ -272,7 +283,9 @@ void api_search(hv_server *s, const hv_req *rq, hv_resp *rs) {
     }
     bool can_semantic = st->has_model && (m->n <= SEMANTIC_EXACT_MAX || exact || (m->k && m->nclusters));
     if (mode == 2 && !can_semantic) {
-        resp_error(rs, 400, "no semantic search", "this map has no embedder query model (rebuild it with this version)");
+        resp_error(rs, 400, "no semantic search",
+                   "this map has no query model: a map built with --embedder bert is searched semantically when the "
+                   "server gets the same model (--model-dir DIR); an older map needs a rebuild");
         return;
     }
     hv_search_hit hits[HV_SEARCH_MAX_LIMIT];
@@ -299,7 +312,18 @@ void api_search(hv_server *s, const hv_req *rq, hv_resp *rs) {
             resp_error(rs, 500, "out of memory", "search");
             return;
         }
-        known = embed_query(&st->model, q, strlen(q), qv);
+        if (st->bert) { /* the encoder: [CLS] pieces [SEP]; known = pieces other than [UNK] */
+            uint32_t *ids = malloc(bert_info(st->bert)->max_len * sizeof *ids), k = 0;
+            known = 0;
+            if (ids && bert_tokenize(st->bert, q, strlen(q), ids, &k, &e) == 0 && k > 2) {
+                const uint32_t *seq = ids;
+                known = (int)k - 2;
+                if (bert_embed_ids(st->bert, &seq, &k, 1, qv, &e)) known = 0;
+            }
+            free(ids);
+        } else {
+            known = embed_query(&st->model, q, strlen(q), qv);
+        }
         if (known > 0) {
             uint32_t want = limit + res.n; /* the id hits among them are dropped below */
             nsem = exact ? nearest_exact(st, m, qv, want, sem) : nearest_graph(st, m, qv, want, sem);

@@ -50,6 +50,7 @@ typedef struct hv_serve_opts {
     const char *db_path;      /* model-count database (--db); NULL: none */
     const char *hub;          /* --hub for /api/model-count/record */
     bool allow_record;        /* --allow-record: POST /record may poll the hub */
+    const char *model_dir;    /* --model-dir: the sentence-transformer a bert map was built with */
 } hv_serve_opts;
 
 typedef struct hv_kv {
