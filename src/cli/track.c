@@ -1,11 +1,13 @@
 /* track.c - `hfviz track`: record how many models a Hub holds, on a
  * schedule, into a SQLite database; record a map's counts by month; print
  * the growth and history answers.  docs/tracking.md. */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli/commands.h"
@@ -16,7 +18,7 @@
 #include "track/track.h"
 
 static const char USAGE[] =
-    "usage: hfviz track --db FILE [--hub URL] [--once | --interval 6h] [OPTIONS]\n"
+    "usage: hfviz track [--db FILE] [--hub URL] [--once | --interval 6h] [OPTIONS]\n"
     "       hfviz track --db FILE --dataset MAP\n"
     "       hfviz track --db FILE --report [--days 30] [--source hub|dataset] [--top N]\n"
     "                              [--forecast-days N] [--model linear|exponential]\n"
@@ -27,7 +29,8 @@ static const char USAGE[] =
     "pipeline) and store one snapshot per poll in FILE (SQLite; created when\n"
     "missing).  docs/tracking.md describes the requests, retries and schema.\n"
     "\n"
-    "  --db FILE            the model-count database (required)\n"
+    "  --db FILE            the model-count database (default:\n"
+    "                       $XDG_DATA_HOME/hfviz/model-counts.db or ~/.local/share/hfviz/model-counts.db)\n"
     "  --hub URL            the Hub's base URL (default " TRACK_DEFAULT_HUB ");\n"
     "                       $HF_TOKEN, when set, is sent as a bearer token\n"
     "  --once               poll once: exit 0 when stored, 1 when the poll failed\n"
@@ -304,10 +307,32 @@ int cmd_track(int argc, char **argv) {
         default: fputs(USAGE, stderr); return 64;
         }
     }
-    if (optind != argc || !db_path) {
-        if (!db_path) fprintf(stderr, "hfviz track: --db FILE is required\n");
+    if (optind != argc) {
         fputs(USAGE, stderr);
         return 64;
+    }
+    char defpath[4096];
+    if (!db_path) { /* $XDG_DATA_HOME/hfviz/model-counts.db, else ~/.local/share/hfviz/model-counts.db */
+        const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+        char dir[4000];
+        if (xdg && *xdg) snprintf(dir, sizeof dir, "%s/hfviz", xdg);
+        else if (home && *home) snprintf(dir, sizeof dir, "%s/.local/share/hfviz", home);
+        else {
+            fprintf(stderr, "hfviz track: no --db FILE, and neither XDG_DATA_HOME nor HOME is set\n");
+            return 64;
+        }
+        for (char *p = dir + 1; *p; p++) /* mkdir -p */
+            if (*p == '/') {
+                *p = 0;
+                mkdir(dir, 0755);
+                *p = '/';
+            }
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+            fprintf(stderr, "hfviz track: cannot create %s: %s (give --db FILE)\n", dir, strerror(errno));
+            return 2;
+        }
+        snprintf(defpath, sizeof defpath, "%s/model-counts.db", dir);
+        db_path = defpath;
     }
     if (once && interval_given) {
         fprintf(stderr, "hfviz track: --once and --interval exclude each other\n");
