@@ -1359,11 +1359,24 @@ def _():
         r = run(args, timeout=5)
         if r.rc != 64 or not r.err.strip():
             bad.append("%s: %r" % (" ".join(c), r))
-    r = run(["track", "--once", "--hub", h.url], timeout=5)
-    if r.rc != 64:
-        bad.append("no --db: %r" % r)
     assert not bad, "not usage errors:\n     " + "\n     ".join(bad)
     assert h.stats()["requests"] == [], "a usage error polled the hub"
+
+
+@check("without --db: the database is $XDG_DATA_HOME/hfviz/model-counts.db, else ~/.local/share/hfviz/")
+def _():
+    h = hub()
+    h.reset()
+    for var in ("XDG_DATA_HOME", "HOME"):
+        home = os.path.join(TMP, "home-" + var)
+        env = child_env()
+        env.pop("XDG_DATA_HOME", None)
+        env[var] = home
+        r = run(["track", "--once", "--hub", h.url, "--delay", "0"], env=env, timeout=20)
+        assert r.rc == 0, r
+        want = os.path.join(home, "hfviz" if var == "XDG_DATA_HOME" else ".local/share/hfviz", "model-counts.db")
+        assert os.path.exists(want), "no %s" % want
+        assert len(snapshots(want)) == 1
 
 
 # --------------------------------------------------------------------------
