@@ -91,6 +91,22 @@ int main(int argc, char **argv) {
     }
     double t1 = now();
     float *y = malloc((size_t)n * o.dims * sizeof *y);
+    if (getenv("LIFT") && o.dims == 3) { /* LIFT=E: the 2D layout first, then 3D from it in E epochs */
+        hv_umap_opts o2 = o;
+        o2.dims = 2;
+        float *y2 = malloc((size_t)n * 2 * sizeof *y2);
+        if (!y2 || umap_layout(&g, x, d, &o2, y2, NULL, &e)) {
+            fprintf(stderr, "umap 2d: %s\n", e.msg);
+            return 1;
+        }
+        double t15 = now();
+        fprintf(stderr, "lift: 2D layout %.2f s\n", t15 - t1);
+        t1 = t15;
+        if (umap_lift(y2, n, x, d, o.threads, y, &e)) return 1;
+        o.init = HV_UMAP_INIT_GIVEN;
+        o.n_epochs = (uint32_t)atoi(getenv("LIFT"));
+        free(y2);
+    }
     if (!y || umap_layout(&g, x, d, &o, y, NULL, &e)) {
         fprintf(stderr, "umap: %s\n", e.msg);
         return 1;

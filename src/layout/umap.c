@@ -1,6 +1,7 @@
 /* umap.c - options, the a/b curve fit, and the staged umap_layout driver. */
 #include <math.h>
 #include <omp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,12 +138,18 @@ int umap_layout(const hv_knn *g, const float *x, uint32_t d, const hv_umap_opts 
     umap_find_ab(o.spread, o.min_dist, &a, &b);
 
     hv_umap_graph gr;
+    double t0 = omp_get_wtime();
     rc = umap_fuzzy_graph(g, o.local_connectivity, n_epochs, threads, &gr, e);
     if (rc) return rc;
     if (gr.nnz < UMAP_PARALLEL_MIN_EDGES) threads = 1;
     hv_umap_init used;
+    double t1 = omp_get_wtime();
     rc = umap_init_layout(&gr, x, d, &o, threads, out, &used, e);
+    double t2 = omp_get_wtime();
     if (!rc) rc = umap_optimize(&gr, &o, n_epochs, a, b, threads, out, p, e);
+    if (getenv("HV_UMAP_TIMES")) /* benchmarks: where the layout's time goes */
+        fprintf(stderr, "umap: n %u, %zu edges: graph %.2f s, init %.2f s, sgd %.2f s\n", n, (size_t)gr.nnz, t1 - t0,
+                t2 - t1, omp_get_wtime() - t2);
     umap_graph_free(&gr);
     return rc;
 }

@@ -21,7 +21,8 @@ typedef enum hv_umap_init {
     HV_UMAP_INIT_SPECTRAL = 0, /* eigenvectors of the graph Laplacian (falls back to PCA if it fails;
                                   above 250k points PCA when the vectors are given: see umap_init.c) */
     HV_UMAP_INIT_PCA,          /* top principal components of the input vectors, scaled */
-    HV_UMAP_INIT_RANDOM
+    HV_UMAP_INIT_RANDOM,
+    HV_UMAP_INIT_GIVEN         /* out already holds a start layout (umap_lift: a 2D layout made 3D) */
 } hv_umap_init;
 
 typedef struct hv_umap_opts {
@@ -45,6 +46,15 @@ void umap_opts_default(hv_umap_opts *o);
  * out: n * dims floats, row-major. */
 int umap_layout(const hv_knn *g, const float *x, uint32_t d, const hv_umap_opts *o, float *out, hv_progress *p,
                 hv_err *e);
+
+/* A start for a 3D layout from a finished 2D one (n x 2): x and y as they
+ * are, z the input vectors' third principal component (the first two are
+ * what the 2D layout already spreads out), each axis then scaled as any
+ * start is.  With it, the 3D layout needs fewer epochs than from scratch
+ * (UMAP_LIFT_EPOCHS; bench/umap/README.md measures the trade).  x may be NULL
+ * (z is then small noise). */
+int umap_lift(const float *xy, uint32_t n, const float *x, uint32_t d, int threads, float *out3, hv_err *e);
+#define UMAP_LIFT_EPOCHS 100
 
 /* The a, b of the output curve 1 / (1 + a d^(2b)) for min_dist and spread. */
 void umap_find_ab(float spread, float min_dist, float *a, float *b);

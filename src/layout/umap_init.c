@@ -272,12 +272,40 @@ done:
     return rc;
 }
 
+int umap_lift(const float *xy, uint32_t n, const float *x, uint32_t d, int threads, float *out3, hv_err *e) {
+    float *pc = x ? malloc((size_t)n * 3 * sizeof *pc) : NULL;
+    if (x && !pc) return hv_errf(e, HV_ENOMEM, "umap: out of memory lifting the layout to 3D");
+    bool have = pc && pca_init(x, n, d, 3, threads > 0 ? threads : 1, pc) == 0;
+    /* z spans about what x and y span, so no axis starts squashed */
+    float lo = INFINITY, hi = -INFINITY, zlo = INFINITY, zhi = -INFINITY;
+    for (uint32_t i = 0; i < n; i++) {
+        lo = xy[2 * (size_t)i] < lo ? xy[2 * (size_t)i] : lo;
+        hi = xy[2 * (size_t)i] > hi ? xy[2 * (size_t)i] : hi;
+        if (have) {
+            float z = pc[3 * (size_t)i + 2];
+            zlo = z < zlo ? z : zlo;
+            zhi = z > zhi ? z : zhi;
+        }
+    }
+    float span = hi > lo ? hi - lo : 1, zspan = have && zhi > zlo ? zhi - zlo : 0;
+    for (uint32_t i = 0; i < n; i++) {
+        out3[3 * (size_t)i] = xy[2 * (size_t)i];
+        out3[3 * (size_t)i + 1] = xy[2 * (size_t)i + 1];
+        uint64_t s = umap_stream(0x6c696674, i, 3);
+        out3[3 * (size_t)i + 2] = zspan > 0 ? (pc[3 * (size_t)i + 2] - zlo) / zspan * span + lo
+                                            : (float)(umap_unit(&s) - 0.5) * span * 0.01f;
+    }
+    free(pc);
+    return 0;
+}
+
 int umap_init_layout(const hv_umap_graph *gr, const float *x, uint32_t d, const hv_umap_opts *o, int threads,
                      float *out, hv_umap_init *used, hv_err *e) {
     uint32_t n = gr->n, dims = o->dims;
     size_t nd = (size_t)n * dims;
     hv_umap_init how = o->init;
     int ok = -1;
+    if (how == HV_UMAP_INIT_GIVEN) ok = 0; /* out holds it: only the scaling below */
     /* The spectral solver's passes over the graph read neighbours in random
      * order; past a few hundred thousand points they take minutes (41
      * passes over ~80M edges at 1.86M points), while PCA of the vectors the
@@ -300,7 +328,7 @@ int umap_init_layout(const hv_umap_graph *gr, const float *x, uint32_t d, const 
             uint64_t s = umap_stream(o->seed, i, 0x4a4d);
             for (uint32_t c = 0; c < dims; c++) out[(size_t)i * dims + c] = (float)(umap_unit(&s) * 20 - 10);
         }
-    } else {
+    } else if (how != HV_UMAP_INIT_GIVEN) {
         /* umap-learn: scale so the largest |coordinate| is 10, add a little
          * noise so coincident points can separate */
         double mx = 0;

@@ -294,6 +294,33 @@ Test(umap_layout, trustworthiness_above_0_9) {
     free_knn(&g), free(x), free(y);
 }
 
+/* The 3D layout the build makes: lifted from the finished 2D one, half the
+ * epochs; as trustworthy as a 3D layout from scratch, blobs separated. */
+Test(umap_layout, lifted_3d_matches_from_scratch) {
+    enum { N = 500, D = 16 };
+    uint32_t lab[N];
+    float *x = blobs(N, D, 8, 0.35, lab, 9);
+    hv_knn g = brute_knn(x, N, D, 15);
+    hv_umap_opts o2 = test_opts(2), o3 = test_opts(3);
+    float *y2 = malloc((size_t)N * 2 * sizeof *y2), *y3 = malloc((size_t)N * 3 * sizeof *y3),
+          *z3 = malloc((size_t)N * 3 * sizeof *z3);
+    hv_err e = {0};
+    cr_assert_eq(umap_layout(&g, x, D, &o2, y2, NULL, &e), 0, "%s", e.msg);
+    cr_assert_eq(umap_lift(y2, N, x, D, 1, y3, &e), 0, "%s", e.msg);
+    for (uint32_t i = 0; i < N; i++) /* x and y are the 2D layout's */
+        cr_assert(y3[3 * i] == y2[2 * i] && y3[3 * i + 1] == y2[2 * i + 1]);
+    o3.init = HV_UMAP_INIT_GIVEN;
+    o3.n_epochs = (o3.n_epochs ? o3.n_epochs : 500) / 2;
+    cr_assert_eq(umap_layout(&g, x, D, &o3, y3, NULL, &e), 0, "%s", e.msg);
+    assert_finite(y3, (size_t)N * 3);
+    hv_umap_opts o3s = test_opts(3);
+    cr_assert_eq(umap_layout(&g, x, D, &o3s, z3, NULL, &e), 0, "%s", e.msg);
+    double lifted = trustworthiness(x, D, y3, 3, N, 10), scratch = trustworthiness(x, D, z3, 3, N, 10);
+    cr_assert_gt(lifted, scratch - 0.01, "lifted 3D %f vs from scratch %f", lifted, scratch);
+    cr_assert_gt(lifted, 0.9);
+    free_knn(&g), free(x), free(y2), free(y3), free(z3);
+}
+
 /* The SGD has a 4-lane (SSE2) and an 8-lane (AVX2) kernel picked by CPU;
  * the fallback must lay out as well as the one this machine picks. */
 Test(umap_layout, sse2_kernel_trustworthiness) {
