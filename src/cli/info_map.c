@@ -110,6 +110,10 @@ int cmd_info_map(const char *path, bool json) {
                 cJSON_ArrayForEach(it, st) printf(" %s %.1f s;", it->string, it->valuedouble);
                 printf("\n");
             }
+            cJSON *emb = cJSON_GetObjectItem(meta, "embedder"), *md = cJSON_GetObjectItem(meta, "model_dir");
+            if (cJSON_IsString(emb))
+                printf("  embedder: %s%s%s\n", emb->valuestring, cJSON_IsString(md) ? ", model " : "",
+                       cJSON_IsString(md) ? md->valuestring : "");
             cJSON *opts = cJSON_GetObjectItem(meta, "options");
             char *os = opts ? cJSON_PrintUnformatted(opts) : NULL;
             if (os) printf("  options: %s\n", os);

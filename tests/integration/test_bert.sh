@@ -54,6 +54,7 @@ printf '{"model_type": "gpt2"}' > "$TMP/broken/config.json"
     fail "build --model-dir: exit $? ($(tail -3 "$TMP/errb"))"
 "$HFVIZ" info "$TMP/bert.map" > "$TMP/info" 2>&1 || fail "info of the bert map"
 grep -q "vectors: 32 dims" "$TMP/info" || fail "the bert map's vectors: $(grep vectors "$TMP/info")"
+grep -q "embedder: bert, model $MODEL" "$TMP/info" || fail "info does not name the embedder: $(grep embedder "$TMP/info")"
 "$HFVIZ" build "$TMP/models.jsonl" --model-dir "$MODEL" --embed-dims 64 -o "$TMP/no.map" 2>"$TMP/err"
 [ $? -eq 64 ] && grep -q "32 dimensions" "$TMP/err" || fail "--embed-dims against the model's: $(cat "$TMP/err")"
 
