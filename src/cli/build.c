@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,8 @@ static const char USAGE[] =
     "      --embedder NAME   tfidf-svd (default: no weights needed) or bert\n"
     "      --model-dir DIR   the bert embedder's model folder (sentence-transformers /\n"
     "                        Hugging Face layout, docs/bert.md); implies --embedder bert\n"
+    "      --vectors V.npy   use these vectors (from `hfviz embed`, e.g. under mpirun)\n"
+    "                        instead of embedding: rows must match V.ids.txt and the inputs\n"
     "      --features F      TF-IDF hashing space (default 262144)\n"
     "      --clusters K      k-means clusters (default: about sqrt(n/2), at most 256)\n"
     "      --min-dist X      UMAP min_dist (default 0.3)\n"
@@ -72,7 +75,7 @@ static const char USAGE[] =
 typedef struct build_opts {
     const char *out;
     const char *track_db;
-    const char *embedder, *model_dir;
+    const char *embedder, *model_dir, *vectors_in;
     bool embed_dims_given;
     int threads;
     uint64_t seed;
@@ -200,6 +203,7 @@ static int parse_args(int argc, char **argv, build_opts *o) {
         {"skip-bad-rows", no_argument, NULL, 'b'},  {"format", required_argument, NULL, 'f'},
         {"track-db", required_argument, NULL, 'T'},
         {"embedder", required_argument, NULL, 'B'}, {"model-dir", required_argument, NULL, 'Q'},
+        {"vectors", required_argument, NULL, 'I'},
         {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
     };
     optind = 1;
@@ -230,6 +234,7 @@ static int parse_args(int argc, char **argv, build_opts *o) {
         case 'E': if (parse_u32("--embed-dims", optarg, 8, 512, &o->embed_dims)) return 64; o->embed_dims_given = true; break;
         case 'B': o->embedder = optarg; break;
         case 'Q': o->model_dir = optarg; break;
+        case 'I': o->vectors_in = optarg; break;
         case 'F': if (parse_u32("--features", optarg, 1024, 1u << 26, &o->features)) return 64; break;
         case 'C': if (parse_u32("--clusters", optarg, 1, 100000, &o->clusters)) return 64; break;
         case 'P': if (parse_u32("--epochs", optarg, 1, 10000, &o->epochs)) return 64; break;
@@ -269,6 +274,63 @@ typedef struct build_state {
     char cards_path[4400];
     cJSON *meta, *stages;
 } build_state;
+
+/* ---- vectors given with --vectors ---- */
+
+static void normalize_rows(float *v, uint32_t n, uint32_t d) {
+#pragma omp parallel for schedule(static)
+    for (uint32_t i = 0; i < n; i++) {
+        float *r = v + (size_t)i * d;
+        double ss = 0;
+        for (uint32_t c = 0; c < d; c++) ss += (double)r[c] * r[c];
+        if (ss > 0 && fabs(ss - 1) > 1e-6) {
+            float inv = (float)(1 / sqrt(ss));
+            for (uint32_t c = 0; c < d; c++) r[c] *= inv;
+        }
+    }
+}
+
+/* --vectors V.npy: n rows in the inputs' row order, which V.ids.txt (written
+ * next to it by `hfviz embed`) must confirm id by id. */
+static int read_given_vectors(build_state *s, const hv_catalog *c, hv_err *e) {
+    const build_opts *o = &s->o;
+    uint32_t vn = 0, vd = 0;
+    int rc = npy_read_f32(o->vectors_in, &s->vectors, &vn, &vd, e);
+    if (rc) return rc;
+    if (vn != c->n)
+        return hv_errf(e, HV_EINPUT, "%s: %u rows, but the inputs hold %u models (embed and build must read the same "
+                                     "inputs)",
+                       o->vectors_in, vn, c->n);
+    if (vd < 2 || vd > EMBED_MAX_DIMS)
+        return hv_errf(e, HV_EINPUT, "%s: %u dimensions (2..%u)", o->vectors_in, vd, EMBED_MAX_DIMS);
+    char ids[4200];
+    size_t len = strlen(o->vectors_in);
+    size_t stem = len >= 4 && strcmp(o->vectors_in + len - 4, ".npy") == 0 ? len - 4 : len;
+    snprintf(ids, sizeof ids, "%.*s.ids.txt", (int)stem, o->vectors_in);
+    FILE *f = fopen(ids, "r");
+    if (!f) return hv_errf(e, HV_EINPUT, "%s: %s (hfviz embed writes it next to the vectors)", ids, strerror(errno));
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    uint32_t r = 0;
+    while (rc == 0 && (got = getline(&line, &cap, f)) >= 0) {
+        if (got > 0 && line[got - 1] == '\n') got--;
+        hv_sv id = catalog_id(c, r < c->n ? r : 0);
+        if (r >= c->n)
+            rc = hv_errf(e, HV_EINPUT, "%s: more ids than the inputs' %u models", ids, c->n);
+        else if ((size_t)got != id.n || memcmp(line, id.p, id.n) != 0)
+            rc = hv_errf(e, HV_EINPUT, "%s: line %u is '%.*s' but row %u of the inputs is '%.*s' (embed and build "
+                                       "must read the same inputs)",
+                         ids, r + 1, (int)(got > 200 ? 200 : got), line, r, (int)(id.n > 200 ? 200 : id.n), id.p);
+        r++;
+    }
+    free(line);
+    fclose(f);
+    if (!rc && r != c->n) rc = hv_errf(e, HV_EINPUT, "%s: %u ids, the inputs hold %u models", ids, r, c->n);
+    s->o.embed_dims = vd;
+    return rc;
+}
+
 
 static void stage_time(build_state *s, const char *name, double t0) {
     cJSON_AddNumberToObject(s->stages, name, hv_now() - t0);
@@ -317,8 +379,22 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
     progress_done(s->p, detail);
     stage_time(s, "lineage", t0);
 
-    /* 3. embed (cached) */
+    /* 3. embed (cached), or the vectors given */
+    if (o->vectors_in) {
+        t0 = hv_now();
+        progress_stage(s->p, "vectors");
+        if ((rc = read_given_vectors(s, c, e))) return rc;
+        snprintf(detail, sizeof detail, "%u x %u from %s", n, o->embed_dims, o->vectors_in);
+        progress_done(s->p, detail);
+        stage_time(s, "embed", t0);
+    }
     uint64_t key = 0x68667669ULL;
+    bool hit = false;
+    char path[4300], mpath[4300];
+    if (o->vectors_in) {
+        key = hash_path(key, o->vectors_in);
+        goto embedded;
+    }
     for (size_t i = 0; i < ninputs; i++) key = hash_path(key, inputs[i]);
     uint32_t ekey[5] = {o->embed_dims, o->features, (uint32_t)o->seed, (uint32_t)(o->seed >> 32), o->ingest.format};
     key = mix(key, ekey, sizeof ekey);
@@ -329,12 +405,11 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
         key = mix(key, "bert/1", 6);
         key = hash_path(key, o->model_dir);
     }
-    char path[4300], mpath[4300];
     cache_path(path, sizeof path, o->out, "embed", key, "npy");
     cache_path(mpath, sizeof mpath, o->out, "embed", key, "model");
     t0 = hv_now();
     uint32_t vn = 0, vd = 0;
-    bool hit = o->cache && access(path, R_OK) == 0 && npy_read_f32(path, &s->vectors, &vn, &vd, e) == HV_OK;
+    hit = o->cache && access(path, R_OK) == 0 && npy_read_f32(path, &s->vectors, &vn, &vd, e) == HV_OK;
     if (hit && (vn != n || vd != o->embed_dims)) hit = false;
     /* the vectors are only usable with their query model: without it (a
      * cache from before query models, or a damaged file) both are remade */
@@ -372,6 +447,10 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
     snprintf(detail, sizeof detail, "%u x %u%s", n, o->embed_dims, hit ? " (cached)" : "");
     progress_note(s->p, "embed", hv_now() - t0, detail); /* the embedder timed its own sub-stages */
     stage_time(s, "embed", t0);
+embedded:
+    /* the graph, the layouts and k-means compare by cosine: unit rows (an
+     * encoder without a Normalize module, or given vectors, may not be) */
+    normalize_rows(s->vectors, n, o->embed_dims);
 
     /* 4. kNN graph (cached) */
     uint32_t kkey[2] = {o->k, 1};
@@ -497,13 +576,18 @@ int cmd_build(int argc, char **argv) {
     o->spread = 1.5f;
     int prc = parse_args(argc, argv, o);
     if (prc) return prc < 0 ? 0 : prc;
+    if (o->vectors_in && (o->embedder || o->embed_dims_given)) {
+        fprintf(stderr, "hfviz build: --vectors replaces the embedder: no --embedder or --embed-dims with it\n");
+        return 64;
+    }
+    if (o->vectors_in) o->embedder = o->model_dir ? "bert" : "given";
     if (!o->embedder) o->embedder = o->model_dir ? "bert" : "tfidf-svd";
-    const hv_embedder *emb = embedder_find(o->embedder);
+    const hv_embedder *emb = embedder_find(o->vectors_in ? "tfidf-svd" : o->embedder);
     if (!emb) {
         fprintf(stderr, "hfviz build: --embedder must be tfidf-svd or bert, got '%s'\n", o->embedder);
         return 64;
     }
-    if (strcmp(o->embedder, "bert") == 0) {
+    if (strcmp(o->embedder, "bert") == 0 && !o->vectors_in) {
         hv_embed_opts eo;
         embed_opts_default(&eo);
         eo.model_dir = o->model_dir;

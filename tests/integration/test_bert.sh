@@ -58,6 +58,19 @@ grep -q "embedder: bert, model $MODEL" "$TMP/info" || fail "info does not name t
 "$HFVIZ" build "$TMP/models.jsonl" --model-dir "$MODEL" --embed-dims 64 -o "$TMP/no.map" 2>"$TMP/err"
 [ $? -eq 64 ] && grep -q "32 dimensions" "$TMP/err" || fail "--embed-dims against the model's: $(cat "$TMP/err")"
 
+# vectors made apart (e.g. under mpirun) into a map; they must match the inputs row by row
+"$HFVIZ" build "$TMP/models.jsonl" --vectors "$TMP/one.npy" -o "$TMP/given.map" --no-cache 2>"$TMP/errg" ||
+    fail "build --vectors: exit $? ($(tail -3 "$TMP/errg"))"
+"$HFVIZ" info "$TMP/given.map" 2>&1 | grep -q "vectors: 32 dims" || fail "the map from given vectors"
+head -n 599 "$TMP/models.jsonl" > "$TMP/fewer.jsonl"
+"$HFVIZ" build "$TMP/fewer.jsonl" --vectors "$TMP/one.npy" -o "$TMP/x.map" 2>"$TMP/err"
+[ $? -eq 2 ] && grep -q "600 rows, but the inputs hold 599" "$TMP/err" || fail "vectors of other inputs: $(cat "$TMP/err")"
+cp "$TMP/one.npy" "$TMP/other.npy"
+sed '7s/.*/someone\/else/' "$TMP/one.ids.txt" > "$TMP/other.ids.txt"
+"$HFVIZ" build "$TMP/models.jsonl" --vectors "$TMP/other.npy" -o "$TMP/x.map" 2>"$TMP/err"
+[ $? -eq 2 ] && grep -q "line 7 is 'someone/else'" "$TMP/err" || fail "ids that differ: $(cat "$TMP/err")"
+[ -e "$TMP/x.map" ] && fail "a refused build wrote x.map"
+
 # MPI: two ranks give what one process gives; a failing rank fails the job
 if command -v mpirun >/dev/null 2>&1 && ldd "$HFVIZ" | grep -q libmpi; then
     export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
