@@ -12,7 +12,8 @@ mkdir -p "$OUT"
 cd "$ROOT" || exit 2
 
 SRCS=$(find src -name '*.c' ! -path 'src/cli/main.c' | sort)
-LIBS="-lcjson -lcsv -lz -lzstd -llz4 -lsnappy -lbrotlidec -lbrotlienc -llapacke -lopenblas -lm -fopenmp"
+LIBS="$(pkg-config --libs libcjson zlib libzstd liblz4 snappy libbrotlidec libbrotlienc libmicrohttpd libdeflate \
+    sqlite3 libcurl libutf8proc) -lcsv -llapacke -lopenblas -lm -fopenmp"
 CFLAGS="-std=gnu17 -D_GNU_SOURCE -Isrc -I/usr/include -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 
 # the project sources once, instrumented; an object is rebuilt when its
@@ -26,6 +27,16 @@ for s in $SRCS; do
     fi
     OBJS="$OBJS $o"
 done
+
+# the OpenAPI document the server compiles in (CMakeLists.txt does the same)
+gen="$OUT/gen/openapi_json.c"
+if [ ! -f "$gen" ] || [ src/serve/openapi.json -nt "$gen" ]; then
+    mkdir -p "$OUT/gen"
+    cmake -DIN=src/serve/openapi.json -DOUT="$gen" -DNAME=hv_openapi_json -P cmake/embed.cmake ||
+        { echo "run.sh: cannot embed the OpenAPI document" >&2; exit 2; }
+    $CC $CFLAGS -fsanitize=fuzzer-no-link -c "$gen" -o "$OUT/obj/openapi_json.o" || exit 2
+fi
+OBJS="$OBJS $OUT/obj/openapi_json.o"
 
 status=0
 for t in tests/fuzz/fuzz_${ONLY:-*}.c; do

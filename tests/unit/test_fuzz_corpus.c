@@ -10,6 +10,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "embed/bert/safetensors.h"
+#include "embed/bert/wordpiece.h"
 #include "ingest/frontmatter.h"
 #include "ingest/ingest.h"
 #include "ingest/pylist.h"
@@ -119,6 +121,54 @@ static void replay_parquet(const char *name, const char *data, size_t n) {
     catalog_free(c);
     close(fd);
 }
+
+/* as tests/fuzz/fuzz_safetensors.c: the bytes as a file */
+static void replay_safetensors(const char *name, const char *data, size_t n) {
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/hv-corpus-st-%d", (int)getpid());
+    FILE *f = fopen(path, "wb");
+    cr_assert(f);
+    fwrite(data, 1, n, f);
+    fclose(f);
+    hv_safetensors *st;
+    hv_err e = {0};
+    if (st_open(path, &st, &e) == HV_OK) {
+        for (size_t i = 0; i < st_count(st); i++) {
+            const hv_st_tensor *t = st_tensor(st, i);
+            if ((t->dtype == HV_ST_F32 || t->dtype == HV_ST_F16 || t->dtype == HV_ST_BF16) && t->numel < (1u << 20)) {
+                float *v = malloc((t->numel ? t->numel : 1) * sizeof *v);
+                cr_expect_eq(st_to_f32(t, v, t->numel, &e), HV_OK, "%s: %s", name, e.msg);
+                free(v);
+            }
+        }
+        st_close(st);
+    } else {
+        cr_expect(e.code == HV_EINPUT || e.code == HV_EIO, "%s: code %d", name, e.code);
+    }
+    unlink(path);
+}
+
+/* as tests/fuzz/fuzz_wordpiece.c: the first byte picks the options */
+static void replay_wordpiece(const char *name, const char *data, size_t n) {
+    static const char vocab[] = "[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\nthe\nmodel\n##s\n##ing\nun\n##aff\n##able\n"
+                                "a\nb\nc\n##a\n##b\n##c\n.\n,\n!\n我\n爱\ne\n##e\n";
+    if (n < 1) return;
+    hv_wp_opts o;
+    wp_opts_default(&o);
+    o.do_lower_case = data[0] & 1;
+    o.strip_accents = ((unsigned char)data[0] >> 1) % 3 - 1;
+    o.tokenize_chinese_chars = ((unsigned char)data[0] >> 3) & 1;
+    uint32_t max_len = 2 + ((unsigned char)data[0] >> 4) * 8, ids[2 + 15 * 8], k = 0;
+    hv_wordpiece *wp;
+    hv_err e = {0};
+    cr_assert_eq(wp_load_mem(vocab, sizeof vocab - 1, "vocab", &o, &wp, &e), HV_OK, "%s", e.msg);
+    cr_expect_eq(wp_encode(wp, data + 1, n - 1, max_len, ids, &k, &e), HV_OK, "%s: %s", name, e.msg);
+    cr_expect(k >= 2 && k <= max_len && ids[0] == wp_cls_id(wp) && ids[k - 1] == wp_sep_id(wp), "%s", name);
+    wp_free(wp);
+}
+
+Test(fuzz_corpus, safetensors_corpus_replays) { cr_expect_gt(each_file("safetensors", replay_safetensors), 0); }
+Test(fuzz_corpus, wordpiece_corpus_replays) { cr_expect_gt(each_file("wordpiece", replay_wordpiece), 0); }
 
 Test(fuzz_corpus, pylist_corpus_replays) { cr_expect_gt(each_file("pylist", replay_pylist), 0); }
 Test(fuzz_corpus, frontmatter_corpus_replays) { cr_expect_gt(each_file("frontmatter", replay_frontmatter), 0); }
