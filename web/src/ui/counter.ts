@@ -7,8 +7,8 @@ import { h, clear } from '../dom';
 import { counterView, fmtInt, type Latest, type GrowthAnswer } from '../growth';
 
 export const COUNTER_REFRESH_MS = 60_000;
-// A snapshot's identity: SQLite may hand a deleted snapshot's id to a new one
-// (recording a dataset again replaces its snapshots), so the time and total count too.
+// A snapshot's identity: ids are never reused (AUTOINCREMENT), but the server may be
+// restarted on another database file, so the source, time and total count too.
 const snapKey = (l: Latest) => `${l.id}|${l.source}|${l.taken_at}|${l.total}`;
 
 export class ModelCounter {
