@@ -126,7 +126,7 @@ export interface CounterView {
 export function counterView(l: Latest, g: GrowthAnswer | null, ageSeconds = l.age_seconds): CounterView {
   const lead = l.source === 'hub' ? 'on the Hub' : `in dataset ${l.origin} on ${fmtTime(l.taken_at, true)}`;
   const lines = [
-    `${fmtInt(l.total)} models, ${l.source === 'hub' ? `a poll of ${l.origin}` : `the dataset ${l.origin} counted by createdAt (a lower bound of the Hub then)`}`,
+    `${fmtInt(l.total)} models, ${l.source === 'hub' ? `a poll of ${l.origin}` : `the dataset ${l.origin} counted by createdAt (models without a creation date are left out; a lower bound of the Hub then)`}`,
     `snapshot taken ${fmtTime(l.taken_at)} (${fmtAge(ageSeconds)}), method ${l.method}` + (l.source === 'hub' ? `, ${fmtInt(l.requests)} requests in ${fmtNum(l.duration_ms / 1000)} s` : ''),
   ];
   let growth: string | null = null;
