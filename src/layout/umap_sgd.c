@@ -267,6 +267,7 @@ static inline __attribute__((always_inline)) void SGD_SUF(sgd_block)(const sgd_c
     for (uint32_t i = r0; i < r1; i++) {
         float *cur = emb + (size_t)i * dims;
         const size_t row_end = gr->rowptr[i + 1];
+        int row_neg = 0; /* negative samples due for row i this epoch */
         for (size_t e0 = gr->rowptr[i]; e0 < row_end; e0 += DUE_CHUNK) {
             uint32_t m = 0, cnt = row_end - e0 < DUE_CHUNK ? (uint32_t)(row_end - e0) : DUE_CHUNK;
             for (uint32_t q = 0; q < cnt; q++) {
@@ -296,64 +297,67 @@ static inline __attribute__((always_inline)) void SGD_SUF(sgd_block)(const sgd_c
                 if (c->nsr <= 0) continue;
                 int n_neg = (int)((fe - ed->next_neg) * ed->ieps_neg);
                 if (n_neg <= 0) continue;
-                /* The repulsions of one sampling all see cur as it is after the
-                 * attraction and are summed before cur moves: each is still
-                 * clipped on its own, but the evaluations no longer wait on
-                 * each other, which lets the CPU overlap them (umap-learn moves
-                 * cur after each one; the difference is second order in alpha). */
-                float acc[dims];
-                for (uint32_t t = 0; t < dims; t++) acc[t] = 0;
-                for (int q0 = 0; q0 < n_neg; q0 += SGD_W) {
-                    uint32_t ks[SGD_W];
-                    VI valid = {0}, self = {0};
-#pragma GCC unroll 8
-                    for (int l = 0; l < SGD_W; l++) {
-                        ks[l] = i;
-                        if (q0 + l >= n_neg) continue;
-                        ks[l] = ring.k[ring.pos];
-                        ring.k[ring.pos] = ring_draw(&ring, n);
-                        __builtin_prefetch(emb + (size_t)ring.k[ring.pos] * dims);
-                        ring.pos = (ring.pos + 1) & (RING - 1);
-                        valid[l] = -1;
-                        self[l] = ks[l] == i ? -1 : 0;
-                    }
-                    VF df[dims], nd2 = SGD_SUF(v_splat)(0);
-#pragma GCC unroll 4
-                    for (uint32_t t = 0; t < dims; t++) {
-                        /* one initialiser, not lane stores: those go through
-                         * the stack and stall on store forwarding */
-#define NT(l) emb[(size_t)ks[l] * dims + t]
-#if SGD_W == 8
-                        VF nt = {NT(0), NT(1), NT(2), NT(3), NT(4), NT(5), NT(6), NT(7)};
-#else
-                        VF nt = {NT(0), NT(1), NT(2), NT(3)};
-#endif
-#undef NT
-                        df[t] = cur[t] - nt;
-                        nd2 += df[t] * df[t];
-                    }
-                    VF pw = SGD_SUF(v_pow)(nd2, bm1);
-                    VF gc = gneg / ((0.001f + nd2) * (a * nd2 * pw + 1));
-                    VI pos = nd2 > SGD_SUF(v_splat)(0);
-                    /* coincident points: umap-learn pushes by the clip value
-                     * (unless the sample is the point itself) */
-                    VI push = ~pos & ~self & valid;
-                    pos &= valid;
-#pragma GCC unroll 4
-                    for (uint32_t t = 0; t < dims; t++) {
-                        VF g = SGD_SUF(v_sel)(pos, SGD_SUF(v_clip)(gc * df[t]),
-                                              SGD_SUF(v_sel)(push, SGD_SUF(v_splat)(GRAD_CLIP),
-                                                             SGD_SUF(v_splat)(0)));
-                        float sum = 0;
-#pragma GCC unroll 8
-                        for (int l = 0; l < SGD_W; l++) sum += g[l];
-                        acc[t] += sum;
-                    }
-                }
-                for (uint32_t t = 0; t < dims; t++) cur[t] += acc[t] * alpha;
+                row_neg += n_neg;
                 ed->next_neg += (float)n_neg * ed->eps * inv_nsr;
             }
         }
+        if (row_neg == 0) continue;
+        /* The row's repulsions, after its attractions, in full vectors: every
+         * negative sample of every edge of row i pushes the same point, so
+         * they fill the SGD_W lanes together (one sampling's 5 left 3 of 8
+         * idle), all seeing cur as it is after the row's attractions and
+         * summed before it moves; each is still clipped on its own
+         * (umap-learn moves cur after each one; the difference is second
+         * order in alpha). */
+        float acc[dims];
+        for (uint32_t t = 0; t < dims; t++) acc[t] = 0;
+        for (int q0 = 0; q0 < row_neg; q0 += SGD_W) {
+            uint32_t ks[SGD_W];
+            VI valid = {0}, self = {0};
+#pragma GCC unroll 8
+            for (int l = 0; l < SGD_W; l++) {
+                ks[l] = i;
+                if (q0 + l >= row_neg) continue;
+                ks[l] = ring.k[ring.pos];
+                ring.k[ring.pos] = ring_draw(&ring, n);
+                __builtin_prefetch(emb + (size_t)ring.k[ring.pos] * dims);
+                ring.pos = (ring.pos + 1) & (RING - 1);
+                valid[l] = -1;
+                self[l] = ks[l] == i ? -1 : 0;
+            }
+            VF df[dims], nd2 = SGD_SUF(v_splat)(0);
+#pragma GCC unroll 4
+            for (uint32_t t = 0; t < dims; t++) {
+                /* one initialiser, not lane stores: those go through
+                 * the stack and stall on store forwarding */
+#define NT(l) emb[(size_t)ks[l] * dims + t]
+#if SGD_W == 8
+                VF nt = {NT(0), NT(1), NT(2), NT(3), NT(4), NT(5), NT(6), NT(7)};
+#else
+                VF nt = {NT(0), NT(1), NT(2), NT(3)};
+#endif
+#undef NT
+                df[t] = cur[t] - nt;
+                nd2 += df[t] * df[t];
+            }
+            VF pw = SGD_SUF(v_pow)(nd2, bm1);
+            VF gc = gneg / ((0.001f + nd2) * (a * nd2 * pw + 1));
+            VI pos = nd2 > SGD_SUF(v_splat)(0);
+            /* coincident points: umap-learn pushes by the clip value
+             * (unless the sample is the point itself) */
+            VI push = ~pos & ~self & valid;
+            pos &= valid;
+#pragma GCC unroll 4
+            for (uint32_t t = 0; t < dims; t++) {
+                VF g = SGD_SUF(v_sel)(pos, SGD_SUF(v_clip)(gc * df[t]),
+                                      SGD_SUF(v_sel)(push, SGD_SUF(v_splat)(GRAD_CLIP), SGD_SUF(v_splat)(0)));
+                float sum = 0;
+#pragma GCC unroll 8
+                for (int l = 0; l < SGD_W; l++) sum += g[l];
+                acc[t] += sum;
+            }
+        }
+        for (uint32_t t = 0; t < dims; t++) cur[t] += acc[t] * alpha;
     }
 }
 
