@@ -251,14 +251,15 @@ static int poll_counts(poll *p, hv_snapshot *s, hv_err *e) {
         return hv_errf(e, HV_EINPUT,
                        "the Hub lists %zu libraries and pipelines: %zu more requests, over --max-requests %u",
                        nvalues, nvalues + 1, p->o->max_requests);
-    snprintf(url, sizeof url, "%s/models-json?p=0&sort=trending", p->base);
+    snprintf(url, sizeof url, "%s/models-json?p=0&sort=trending&withCount=true", p->base);
     if (num_total(p, url, &s->total, e)) return e->code;
     for (int f = 0; f < TRACK_FACET_COUNT; f++) {
         hv_counts *c = &s->by[f];
         for (uint32_t i = 0; i < c->n; i++) {
             char *esc = curl_easy_escape(p->curl, c->items[i].value, 0);
             if (!esc) return hv_errf(e, HV_ENOMEM, "out of memory");
-            snprintf(url, sizeof url, "%s/models-json?p=0&sort=trending&%s=%s", p->base, param[f], esc);
+            snprintf(url, sizeof url, "%s/models-json?p=0&sort=trending&withCount=true&%s=%s", p->base, param[f],
+                     esc);
             curl_free(esc);
             if (num_total(p, url, &c->items[i].count, e)) return e->code;
         }

@@ -316,7 +316,8 @@ def _():
         assert x["method"] == "GET", x
         if x["kind"] in ("total", "library", "pipeline"):
             qq = query_of(x["path"])
-            assert qq.get("p") == ["0"] and qq.get("sort") == ["trending"], "missing p=0&sort=trending: %s" % x["path"]
+            assert qq.get("p") == ["0"] and qq.get("sort") == ["trending"] and qq.get("withCount") == ["true"], \
+                "missing p=0&sort=trending&withCount=true: %s" % x["path"]
         assert x["host"] == h.host, x
         hdr = {k.lower(): v for k, v in x["headers"].items()}
         assert "authorization" not in hdr, "Authorization sent without HF_TOKEN: %r" % hdr

@@ -5,7 +5,8 @@ It serves the protocol of docs/tracking.md from a deterministic catalog of
 fake models, and lets a test script the Hub's misbehaviour:
 
   GET  /api/models-tags-by-type     {"library": [{id,label,type}], "pipeline_tag": [...], "license": [...]}
-  GET  /models-json?p=0&sort=trending[&library=L][&pipeline_tag=P]
+  GET  /models-json?p=0&sort=trending&withCount=true[&library=L][&pipeline_tag=P]
+                                   (numTotalItems only with withCount=true, as the Hub)
                                     {"models": [<= 30], "numItemsPerPage": 30, "numTotalItems": N, "pageIndex": 0}
   GET  /api/models?limit=K[&cursor=C]
                                     a JSON array of models, with a Link: <...>; rel="next" header until the end
@@ -329,8 +330,10 @@ class Handler(BaseHTTPRequestHandler):
                                "likes": m["likes"], "pipeline_tag": m.get("pipeline_tag"), "private": False,
                                "repoType": "model", "isLikedByUser": False} for m in first],
                    "numItemsPerPage": PAGE, "numTotalItems": n, "pageIndex": int(one("p") or 0)}
+            if one("withCount") != "true":  # as the Hub: the count only when asked for
+                obj.pop("numTotalItems", None)
             if rule and rule["fault"] == "drop_total":
-                del obj["numTotalItems"]
+                obj.pop("numTotalItems", None)
             if rule and rule["fault"] == "count":
                 obj["numTotalItems"] = rule.get("count")
         elif kind == "list":
