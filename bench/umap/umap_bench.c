@@ -83,6 +83,7 @@ int main(int argc, char **argv) {
     if (getenv("EXACT_MAX_N")) ko.exact_max_n = (uint32_t)atoi(getenv("EXACT_MAX_N"));
     if (getenv("INIT")) o.init = (hv_umap_init)atoi(getenv("INIT"));
     hv_err e = {0};
+    hv_progress *prog = progress_new(); /* prints the layout's graph / init / SGD split on stderr */
     hv_knn g;
     double t0 = now();
     if (knn_build(x, n, d, &ko, &g, NULL, &e)) {
@@ -95,7 +96,7 @@ int main(int argc, char **argv) {
         hv_umap_opts o2 = o;
         o2.dims = 2;
         float *y2 = malloc((size_t)n * 2 * sizeof *y2);
-        if (!y2 || umap_layout(&g, x, d, &o2, y2, NULL, &e)) {
+        if (!y2 || umap_layout(&g, x, d, &o2, y2, prog, &e)) {
             fprintf(stderr, "umap 2d: %s\n", e.msg);
             return 1;
         }
@@ -107,7 +108,7 @@ int main(int argc, char **argv) {
         o.n_epochs = (uint32_t)atoi(getenv("LIFT"));
         free(y2);
     }
-    if (!y || umap_layout(&g, x, d, &o, y, NULL, &e)) {
+    if (!y || umap_layout(&g, x, d, &o, y, prog, &e)) {
         fprintf(stderr, "umap: %s\n", e.msg);
         return 1;
     }

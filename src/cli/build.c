@@ -10,7 +10,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,19 +276,6 @@ typedef struct build_state {
 
 /* ---- vectors given with --vectors ---- */
 
-static void normalize_rows(float *v, uint32_t n, uint32_t d) {
-#pragma omp parallel for schedule(static)
-    for (uint32_t i = 0; i < n; i++) {
-        float *r = v + (size_t)i * d;
-        double ss = 0;
-        for (uint32_t c = 0; c < d; c++) ss += (double)r[c] * r[c];
-        if (ss > 0 && fabs(ss - 1) > 1e-6) {
-            float inv = (float)(1 / sqrt(ss));
-            for (uint32_t c = 0; c < d; c++) r[c] *= inv;
-        }
-    }
-}
-
 /* --vectors V.npy: n rows in the inputs' row order, which V.ids.txt (written
  * next to it by `hfviz embed`) must confirm id by id. */
 static int read_given_vectors(build_state *s, const hv_catalog *c, hv_err *e) {
@@ -450,7 +436,7 @@ static int run(build_state *s, char **inputs, size_t ninputs, hv_err *e) {
 embedded:
     /* the graph, the layouts and k-means compare by cosine: unit rows (an
      * encoder without a Normalize module, or given vectors, may not be) */
-    normalize_rows(s->vectors, n, o->embed_dims);
+    embed_unit_rows(s->vectors, n, o->embed_dims);
 
     /* 4. kNN graph (cached) */
     uint32_t kkey[2] = {o->k, 1};

@@ -86,28 +86,21 @@ static int shard_text(void *ud, uint32_t i, hv_buf *out, hv_err *e) {
     return row_text(s->src, s->rows[i], out, e);
 }
 
-/* This rank's rows.  Over several ranks the cost of a row is its text's
- * length, capped where the encoder truncates anyway (~2 KB of text is more
- * than 256 tokens). */
-static int plan_rows(const hv_shard *sh, text_src *src, uint32_t n, uint32_t **rows, uint32_t *nrows, hv_err *e) {
+/* This rank's rows.  Over several ranks a row costs about its text's length,
+ * estimated from the catalog (the id, the tags, the part of the card the
+ * text takes) so that no card is read twice. */
+static int plan_rows(const hv_shard *sh, const hv_catalog *c, uint32_t **rows, uint32_t *nrows, hv_err *e) {
     uint32_t *cost = NULL;
     if (sh->size > 1) {
-        cost = malloc(((size_t)n + 1) * sizeof *cost);
+        cost = malloc(((size_t)c->n + 1) * sizeof *cost);
         if (!cost) return hv_errf(e, HV_ENOMEM, "out of memory");
-        hv_buf t = {0};
-        for (uint32_t r = 0; r < n; r++) {
-            hv_buf_clear(&t);
-            int rc = row_text(src, r, &t, e);
-            if (rc) {
-                hv_buf_free(&t);
-                free(cost);
-                return rc;
-            }
-            cost[r] = t.n < 2048 ? (uint32_t)t.n : 2048;
+        for (uint32_t r = 0; r < c->n; r++) {
+            uint32_t card = c->card_chars ? c->card_chars[r] : 0;
+            cost[r] = (uint32_t)catalog_id(c, r).n + 12 * (uint32_t)csr_len(&c->tags, r) +
+                      (card < MODELTEXT_CARD_CHARS ? card : MODELTEXT_CARD_CHARS);
         }
-        hv_buf_free(&t);
     }
-    int rc = shard_plan(sh, cost, n, rows, nrows, e);
+    int rc = shard_plan(sh, cost, c->n, rows, nrows, e);
     free(cost);
     return rc;
 }
@@ -296,7 +289,7 @@ int cmd_embed(int argc, char **argv) {
         src.c = c;
         if (rc == HV_OK && sh.size > 1 && strcmp(em->name, "bert") != 0)
             rc = hv_errf(&e, HV_EUSAGE, "only --embedder bert runs over several processes (the SVD is global)");
-        if (rc == HV_OK) rc = plan_rows(&sh, &src, c->n, &rows, &nrows, &e);
+        if (rc == HV_OK) rc = plan_rows(&sh, c, &rows, &nrows, &e);
         size_t cnt = (size_t)nrows * eo.dims;
         if (rc == HV_OK && !(mine = malloc((cnt ? cnt : 1) * sizeof *mine)))
             rc = hv_errf(&e, HV_ENOMEM, "out of memory for %u x %u vectors", nrows, eo.dims);

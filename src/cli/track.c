@@ -104,23 +104,7 @@ static int parse_choice(const char *opt, const char *v, const char *const *names
 }
 
 static int parse_date(const char *opt, const char *v, bool end, int64_t *out) {
-    int64_t t;
-    size_t n = strlen(v);
-    if (n == 7 && v[4] == '-') { /* YYYY-MM: the month's first or last second */
-        char buf[16];
-        snprintf(buf, sizeof buf, "%s-01", v);
-        if (hv_parse_time(hv_sv_cstr(buf), &t) == 0) {
-            if (end) {
-                int64_t mi = hv_month_index(t) + 1;
-                t = hv_days_from_civil(1970 + mi / 12, (unsigned)(mi % 12) + 1, 1) * 86400 - 1;
-            }
-            *out = t;
-            return 0;
-        }
-    } else if (hv_parse_time(hv_sv_cstr(v), &t) == 0) {
-        *out = end && n == 10 ? t + 86399 : t;
-        return 0;
-    }
+    if (hv_parse_date_bound(hv_sv_cstr(v), end, out) == 0) return 0;
     fprintf(stderr, "hfviz track: %s must be a date (YYYY-MM, YYYY-MM-DD or a timestamp), got '%s'\n", opt, v);
     return -1;
 }

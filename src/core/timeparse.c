@@ -133,3 +133,26 @@ void hv_format_time(int64_t t, char *out) {
     put_digits(out + 14, (unsigned)(secs / 60 % 60), 2);
     put_digits(out + 17, (unsigned)(secs % 60), 2);
 }
+
+int hv_parse_date_bound(hv_sv s, int end, int64_t *out) {
+    char tmp[40];
+    size_t n = s.n;
+    /* a date, not a bare number (which hv_parse_time reads as epoch seconds) */
+    int dated = n >= 7 && n <= 35 && s.p[4] == '-';
+    for (int i = 0; i < 4 && dated; i++) dated = s.p[i] >= '0' && s.p[i] <= '9';
+    if (!dated) return -1;
+    int y = 0, mo = 0;
+    if (n == 7) { /* YYYY-MM: the month's first second, or its last as an end */
+        memcpy(tmp, s.p, 7);
+        tmp[7] = 0;
+        if (sscanf(tmp, "%4d-%2d", &y, &mo) != 2 || mo < 1 || mo > 12) return -1;
+        if (end && ++mo == 13) mo = 1, y++;
+        snprintf(tmp, sizeof tmp, "%04d-%02d-01", y, mo);
+    }
+    int64_t t;
+    if (hv_parse_time(n == 7 ? hv_sv_cstr(tmp) : s, &t) != 0) return -1;
+    if (end && n == 7) t -= 1;
+    else if (end && n == 10) t += 86399; /* a day as an end includes the day */
+    *out = t;
+    return 0;
+}

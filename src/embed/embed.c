@@ -169,6 +169,19 @@ static const hv_embedder EMBEDDERS[] = {
     {"bert", bert_embed, NULL},
 };
 
+void embed_unit_rows(float *v, size_t n, uint32_t d) {
+#pragma omp parallel for schedule(static) if (n > 4096)
+    for (size_t i = 0; i < n; i++) {
+        float *r = v + i * d;
+        double ss = 0;
+        for (uint32_t c = 0; c < d; c++) ss += (double)r[c] * r[c];
+        if (ss > 0 && fabs(ss - 1) > 1e-6) {
+            float inv = (float)(1 / sqrt(ss));
+            for (uint32_t c = 0; c < d; c++) r[c] *= inv;
+        }
+    }
+}
+
 int embedder_dims(const hv_embedder *em, const hv_embed_opts *o, uint32_t *dims, hv_err *e) {
     if (strcmp(em->name, "bert") == 0) {
         if (!o->model_dir) return hv_errf(e, HV_EUSAGE, "the bert embedder needs a model folder (--model-dir DIR)");

@@ -59,6 +59,10 @@ typedef struct hv_embedder {
  * runs a sentence-transformer from o->model_dir, its dims fixed by the model:
  * embedder_dims tells them). */
 const hv_embedder *embedder_find(const char *name);
+/* Scale each row of v (n x d) to unit length, for cosine comparisons; zero
+ * rows and rows already of unit length (within 1e-6) are left as they are. */
+void embed_unit_rows(float *v, size_t n, uint32_t d);
+
 /* The dimensions em will give with o: o->dims, or the model's for "bert". */
 int embedder_dims(const hv_embedder *em, const hv_embed_opts *o, uint32_t *dims, hv_err *e);
 

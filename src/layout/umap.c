@@ -147,9 +147,12 @@ int umap_layout(const hv_knn *g, const float *x, uint32_t d, const hv_umap_opts 
     rc = umap_init_layout(&gr, x, d, &o, threads, out, &used, e);
     double t2 = omp_get_wtime();
     if (!rc) rc = umap_optimize(&gr, &o, n_epochs, a, b, threads, out, p, e);
-    if (getenv("HV_UMAP_TIMES")) /* benchmarks: where the layout's time goes */
-        fprintf(stderr, "umap: n %u, %zu edges: graph %.2f s, init %.2f s, sgd %.2f s\n", n, (size_t)gr.nnz, t1 - t0,
-                t2 - t1, omp_get_wtime() - t2);
+    if (!rc && p) { /* where the layout's time went, beside the stage's own line */
+        char detail[96];
+        snprintf(detail, sizeof detail, "%zu edges; init %.2f s, sgd %.2f s", (size_t)gr.nnz, t2 - t1,
+                 omp_get_wtime() - t2);
+        progress_note(p, "umap graph", t1 - t0, detail);
+    }
     umap_graph_free(&gr);
     return rc;
 }

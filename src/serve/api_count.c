@@ -29,7 +29,7 @@ struct hv_count_state {
     volatile sig_atomic_t stop;
 };
 
-int counts_init(hv_server *s, hv_err *e) {
+int modelcount_init(hv_server *s, hv_err *e) {
     if (!s->opts.db_path) return 0;
     hv_count_state *c = calloc(1, sizeof *c);
     if (!c) return hv_errf(e, HV_ENOMEM, "out of memory");
@@ -40,7 +40,7 @@ int counts_init(hv_server *s, hv_err *e) {
     return 0;
 }
 
-void counts_free(hv_server *s) {
+void modelcount_free(hv_server *s) {
     hv_count_state *c = s->counts;
     if (!c) return;
     pthread_mutex_lock(&c->lock);

@@ -319,9 +319,7 @@ void api_search(hv_server *s, const hv_req *rq, hv_resp *rs) {
                 const uint32_t *seq = ids;
                 known = (int)k - 2;
                 if (bert_embed_ids(st->bert, &seq, &k, 1, qv, &e)) known = 0;
-                double ss = 0; /* the map's vectors are unit rows (the build normalises them) */
-                for (uint32_t c = 0; c < m->dim; c++) ss += (double)qv[c] * qv[c];
-                for (uint32_t c = 0; ss > 0 && c < m->dim; c++) qv[c] = (float)(qv[c] / sqrt(ss));
+                embed_unit_rows(qv, 1, m->dim); /* as the build made the map's vectors */
             }
             free(ids);
         } else {

@@ -179,26 +179,13 @@ int arg_date(const hv_req *rq, hv_resp *rs, const char *name, int64_t def, bool 
         *out = def;
         return 0;
     }
-    char tmp[40];
-    size_t n = strlen(v);
-    int y = 0, mo = 0;
-    bool month = n == 7 && sscanf(v, "%4d-%2d", &y, &mo) == 2 && mo >= 1 && mo <= 12;
-    if (month) { /* YYYY-MM: the month's first second, or its last as an end */
-        if (end && ++mo == 13) mo = 1, y++;
-        snprintf(tmp, sizeof tmp, "%04d-%02d-01", y, mo);
-    }
     int64_t t;
     char ex[48];
-    /* a date, not a bare number (which the dataset parser reads as epoch seconds) */
-    bool dated = n >= 7 && v[4] == '-';
-    for (int i = 0; i < 4 && dated; i++) dated = v[i] >= '0' && v[i] <= '9';
-    if (!dated || n > 35 || hv_parse_time(month ? hv_sv_cstr(tmp) : hv_sv_make(v, n), &t) != 0) {
+    if (hv_parse_date_bound(hv_sv_cstr(v), end, &t) != 0) {
         resp_error(rs, 400, "bad parameter", "%s must be a date YYYY-MM-DD or YYYY-MM, got '%s'", name,
                    excerpt(v, ex, sizeof ex));
         return -1;
     }
-    if (end && month) t -= 1;
-    else if (end && n == 10) t += 86399; /* a day as an end includes the day */
     *out = t;
     return 0;
 }

@@ -18,8 +18,8 @@ void overview_free(hv_server *s);
 int analyze_init(hv_server *s, hv_err *e);
 void analyze_free(hv_server *s);
 /* api_count.c: open the model-count database (--db); stop a running poll. */
-int counts_init(hv_server *s, hv_err *e);
-void counts_free(hv_server *s);
+int modelcount_init(hv_server *s, hv_err *e);
+void modelcount_free(hv_server *s);
 
 /* ---- the model filter (filter.c) ----
  * Query parameters (all optional; lists are comma-separated, any-of):

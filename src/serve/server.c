@@ -132,7 +132,7 @@ int server_open(hv_server *s, const hv_serve_opts *o, hv_err *e) {
     if ((rc = points_init(s, e))) return rc;
     t[4] = hv_now();
     if ((rc = search_init(s, e)) || (rc = overview_init(s, e)) || (rc = analyze_init(s, e)) ||
-        (rc = counts_init(s, e)))
+        (rc = modelcount_init(s, e)))
         return rc;
     t[5] = hv_now();
     fprintf(stderr, "hfviz serve: start-up: open %.0f ms, families %.0f, names %.0f, points %.0f, search %.0f\n",
@@ -142,7 +142,7 @@ int server_open(hv_server *s, const hv_serve_opts *o, hv_err *e) {
 }
 
 void server_close(hv_server *s) {
-    counts_free(s);
+    modelcount_free(s);
     analyze_free(s);
     overview_free(s);
     search_free(s);

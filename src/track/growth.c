@@ -158,14 +158,6 @@ static int cmp_count_desc(const void *a, const void *b) {
     return strcmp(x->value, y->value);
 }
 
-static void counts_free_all(hv_counts *c) {
-    hv_snapshot tmp;
-    snapshot_init(&tmp);
-    tmp.by[0] = *c;
-    snapshot_free(&tmp);
-    memset(c, 0, sizeof *c);
-}
-
 /* ---- latest ---- */
 
 int track_latest_json(hv_tdb *db, int source, int64_t now, hv_jw *w, hv_err *e) {
@@ -208,7 +200,7 @@ int track_latest_json(hv_tdb *db, int source, int64_t now, hv_jw *w, hv_err *e) 
     for (int f = 0; f < TRACK_FACET_COUNT; f++) {
         hv_counts c = {0};
         if (load_counts(db, id, f, &c, e)) {
-            counts_free_all(&c);
+            counts_free(&c);
             return e->code;
         }
         qsort(c.items, c.n, sizeof *c.items, cmp_count_desc);
@@ -223,8 +215,7 @@ int track_latest_json(hv_tdb *db, int source, int64_t now, hv_jw *w, hv_err *e) 
             jw_obj_end(w);
         }
         jw_arr_end(w);
-        c.nslot = 0; /* items were reordered: the slots no longer index them */
-        counts_free_all(&c);
+        counts_free(&c);
     }
     jw_obj_end(w);
     return 0;
@@ -298,7 +289,6 @@ int track_history_json(hv_tdb *db, const hv_history_opts *o, hv_jw *w, hv_err *e
             rc = load_counts(db, rows[keep - 1].id, o->facet, &top, e);
             if (!rc) {
                 qsort(top.items, top.n, sizeof *top.items, cmp_count_desc);
-                top.nslot = 0;
                 for (uint32_t i = 0; i < top.n && nv < o->top; i++) values[nv++] = top.items[i].value;
             }
         }
@@ -329,7 +319,7 @@ int track_history_json(hv_tdb *db, const hv_history_opts *o, hv_jw *w, hv_err *e
             jw_obj_end(w);
         }
         sqlite3_finalize(st);
-        counts_free_all(&top);
+        counts_free(&top);
     }
     jw_obj_end(w);
     free(rows);
@@ -398,8 +388,8 @@ static int facet_growth(hv_tdb *db, int facet, int64_t sid, int64_t eid, double 
     jw_arr_end(w);
 done:
     free(g);
-    counts_free_all(&a);
-    counts_free_all(&b);
+    counts_free(&a);
+    counts_free(&b);
     return rc;
 }
 

@@ -478,25 +478,23 @@ int track_poll_store(hv_tdb *db, const hv_poll_opts *o, int64_t *id, hv_err *e) 
     snapshot_init(&s);
     *id = 0;
     int rc = track_poll(o, &s, e);
+    bool poll_failed = rc != 0; /* the Hub's answers failed, not the database */
     char msg[HV_ERR_LEN + 64];
     if (rc) {
         snprintf(msg, sizeof msg, "failed: %s", e->msg);
+    } else if ((rc = tdb_insert(db, &s, id, e))) {
+        snprintf(msg, sizeof msg, "failed to store: %s", e->msg);
     } else {
-        rc = tdb_insert(db, &s, id, e);
-        if (rc) {
-            snprintf(msg, sizeof msg, "failed to store: %s", e->msg);
-        } else {
-            char total[32];
-            group_digits(s.total, total);
-            snprintf(msg, sizeof msg, "ok: %s models, %u libraries, %u pipelines", total, s.by[0].n, s.by[1].n);
-        }
+        char total[32];
+        group_digits(s.total, total);
+        snprintf(msg, sizeof msg, "ok: %s models, %u libraries, %u pipelines", total, s.by[0].n, s.by[1].n);
     }
     const char *origin = s.origin[0] ? s.origin : o->hub;
     hv_err le = {0, ""};
     int lrc = tdb_log_poll(db, s.taken_at, origin, rc == 0, *id, s.requests, s.duration_ms, msg, &le);
-    bool poll_failed = rc && !*id && s.origin[0] && strncmp(msg, "failed: ", 8) == 0;
+    bool usage = poll_failed && !s.origin[0]; /* the options were refused before any request */
     snapshot_free(&s);
-    if (rc) return poll_failed ? TRACK_POLL_FAILED : rc;
+    if (rc) return poll_failed && !usage ? TRACK_POLL_FAILED : rc;
     if (lrc) {
         *e = le;
         return lrc;

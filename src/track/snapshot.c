@@ -14,7 +14,7 @@ void snapshot_init(hv_snapshot *s) {
     s->method = "counts";
 }
 
-static void counts_free(hv_counts *c) {
+void counts_free(hv_counts *c) {
     for (uint32_t i = 0; i < c->n; i++) free(c->items[i].value);
     free(c->items);
     free(c->slot);

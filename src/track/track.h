@@ -62,6 +62,7 @@ int counts_add(hv_counts *c, const char *value, size_t len, int64_t delta);
 /* Set value's count; 1 when the value was already there (count replaced). */
 int counts_set(hv_counts *c, const char *value, int64_t count);
 int64_t counts_get(const hv_counts *c, const char *value); /* 0 when absent */
+void counts_free(hv_counts *c);
 
 /* ---- the database (db.c) ---- */
 typedef struct hv_tdb hv_tdb;

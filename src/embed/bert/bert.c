@@ -83,8 +83,6 @@ static inline float erf_fast(float x) {
     return x * p / q;
 }
 
-float bert_erf(float x) { return erf_fast(x); }
-
 static void activate(float *x, size_t n, int act) {
     if (act == BERT_ACT_RELU) {
 #pragma omp parallel for simd schedule(static)

@@ -61,9 +61,6 @@ int bert_embed_ids(const hv_bert *b, const uint32_t *const *seqs, const uint32_t
  * about BERT_BATCH_TOKENS tokens.  out is n x hidden in row order. */
 int bert_embed_rows(const hv_bert *b, uint32_t n, hv_text_fn text, void *ud, float *out, hv_progress *p, hv_err *e);
 
-/* The encoder's erf (a vectorisable rational approximation): for tests. */
-float bert_erf(float x);
-
 /* Tokens per packed batch (bounds the activations: tokens x (3 + 4) x hidden
  * floats, 48 MB at 384 dimensions): at least one sequence a batch. */
 #define BERT_BATCH_TOKENS 4096u
