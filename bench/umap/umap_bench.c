@@ -108,6 +108,17 @@ int main(int argc, char **argv) {
         o.n_epochs = (uint32_t)atoi(getenv("LIFT"));
         free(y2);
     }
+    if (getenv("INIT_FILE")) { /* INIT_FILE=F.npy: start from that n x dims layout (e.g. umap-learn's init) */
+        uint32_t n2, d2;
+        float *y0 = read_npy(getenv("INIT_FILE"), &n2, &d2);
+        if (!y0 || n2 != n || d2 != o.dims) {
+            fprintf(stderr, "cannot use %s as a %u x %u start layout\n", getenv("INIT_FILE"), n, o.dims);
+            return 1;
+        }
+        memcpy(y, y0, (size_t)n * o.dims * sizeof *y);
+        free(y0);
+        o.init = HV_UMAP_INIT_GIVEN;
+    }
     if (!y || umap_layout(&g, x, d, &o, y, prog, &e)) {
         fprintf(stderr, "umap: %s\n", e.msg);
         return 1;

@@ -143,14 +143,17 @@ int umap_layout(const hv_knn *g, const float *x, uint32_t d, const hv_umap_opts 
     if (rc) return rc;
     if (gr.nnz < UMAP_PARALLEL_MIN_EDGES) threads = 1;
     hv_umap_init used;
+    uint32_t pieces = 1;
     double t1 = omp_get_wtime();
-    rc = umap_init_layout(&gr, x, d, &o, threads, out, &used, e);
+    rc = umap_init_layout(&gr, x, d, &o, threads, out, &used, &pieces, e);
     double t2 = omp_get_wtime();
     if (!rc) rc = umap_optimize(&gr, &o, n_epochs, a, b, threads, out, p, e);
     if (!rc && p) { /* where the layout's time went, beside the stage's own line */
-        char detail[96];
-        snprintf(detail, sizeof detail, "%zu edges; init %.2f s, sgd %.2f s", (size_t)gr.nnz, t2 - t1,
-                 omp_get_wtime() - t2);
+        static const char *const init_name[] = {"spectral", "pca", "random", "given"};
+        char detail[160], pc[48] = "";
+        if (pieces > 1) snprintf(pc, sizeof pc, " (%u connected pieces)", pieces);
+        snprintf(detail, sizeof detail, "%zu edges; init %s%s %.2f s, sgd %.2f s", (size_t)gr.nnz, init_name[used], pc,
+                 t2 - t1, omp_get_wtime() - t2);
         progress_note(p, "umap graph", t1 - t0, detail);
     }
     umap_graph_free(&gr);

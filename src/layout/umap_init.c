@@ -10,8 +10,12 @@
  * apart), so large graphs get a fixed number of block subspace iterations
  * on (M + I) / 2 (the shift keeps the spectrum in [0, 1], so nothing at the
  * bottom is amplified), with the trivial vector D^1/2 1 projected out and a
- * Rayleigh-Ritz step at the end.  Small graphs (n <= SPECTRAL_DENSE_MAX) get
- * an exact dense eigen-decomposition. */
+ * Rayleigh-Ritz step at the end.  Small graphs (n <= UMAP_SPECTRAL_DENSE_MAX)
+ * get an exact dense eigen-decomposition.
+ *
+ * A graph in several pieces is started as umap-learn starts it: each piece
+ * laid out on its own around a point that places the pieces relative to each
+ * other (umap_components.c). */
 #include <lapacke.h>
 #include <math.h>
 #include <stdlib.h>
@@ -19,12 +23,10 @@
 
 #include "layout/umap_int.h"
 
-#define SPECTRAL_DENSE_MAX 1000
 #define SPECTRAL_ITERS 40
 #define SPECTRAL_OVERSAMPLE 4
 #define PCA_MAX_ROWS 65536
 
-static int pca_init(const float *x, uint32_t n, uint32_t d, uint32_t dims, int threads, float *out);
 
 /* Degree-normalisation: dinv = D^-1/2 (0 for isolated points) and the unit
  * trivial eigenvector u0 = D^1/2 1 / |D^1/2 1|. */
@@ -167,7 +169,7 @@ static int spectral_iterative(const hv_umap_graph *gr, uint32_t dims, uint64_t s
      * at hand: the iteration then only has to smooth them over the graph,
      * and the few steps we can afford keep PCA's global arrangement of the
      * clusters instead of a random one. */
-    if (x && d >= m && pca_init(x, n, d, m, threads, y) == 0) {
+    if (x && d >= m && umap_pca(x, n, d, m, threads, y) == 0) {
         for (uint32_t i = 0; i < n; i++)
             if (!(dinv[i] > 0)) memset(y + (size_t)i * m, 0, m * sizeof *y);
     } else
@@ -196,7 +198,7 @@ done:
 }
 
 int umap_spectral(const hv_umap_graph *gr, uint32_t dims, uint64_t seed, const float *x, uint32_t d, int threads,
-                  float *out) {
+                  uint32_t dense_max, float *out) {
     uint32_t n = gr->n;
     if (n < dims + 2) return -1; /* not enough points for dims non-trivial vectors */
     if (gr->nnz < UMAP_PARALLEL_MIN_EDGES) threads = 1;
@@ -205,7 +207,7 @@ int umap_spectral(const hv_umap_graph *gr, uint32_t dims, uint64_t seed, const f
     if (!dinv || !u0) goto done;
     int connected = degrees(gr, dinv, u0);
     if (connected < (int)dims + 2) goto done;
-    if (n <= SPECTRAL_DENSE_MAX)
+    if (n <= dense_max)
         rc = spectral_dense(gr, dims, dinv, u0, out);
     else
         rc = spectral_iterative(gr, dims, seed, x, d, dinv, u0, threads, out);
@@ -227,7 +229,7 @@ done:
 
 /* PCA on a strided sample of rows (enough for a d x d covariance), all rows
  * projected.  -1 when it cannot run. */
-static int pca_init(const float *x, uint32_t n, uint32_t d, uint32_t dims, int threads, float *out) {
+int umap_pca(const float *x, uint32_t n, uint32_t d, uint32_t dims, int threads, float *out) {
     if (!x || d == 0 || n < 2) return -1;
     uint32_t stride = n > PCA_MAX_ROWS ? (n + PCA_MAX_ROWS - 1) / PCA_MAX_ROWS : 1;
     double *mu = calloc(d, sizeof *mu), *cov = calloc((size_t)d * d, sizeof *cov), *ev = malloc(d * sizeof *ev);
@@ -275,7 +277,7 @@ done:
 int umap_lift(const float *xy, uint32_t n, const float *x, uint32_t d, int threads, float *out3, hv_err *e) {
     float *pc = x ? malloc((size_t)n * 3 * sizeof *pc) : NULL;
     if (x && !pc) return hv_errf(e, HV_ENOMEM, "umap: out of memory lifting the layout to 3D");
-    bool have = pc && pca_init(x, n, d, 3, threads > 0 ? threads : 1, pc) == 0;
+    bool have = pc && umap_pca(x, n, d, 3, threads > 0 ? threads : 1, pc) == 0;
     /* z spans about what x and y span, so no axis starts squashed */
     float lo = INFINITY, hi = -INFINITY, zlo = INFINITY, zhi = -INFINITY;
     for (uint32_t i = 0; i < n; i++) {
@@ -300,7 +302,7 @@ int umap_lift(const float *xy, uint32_t n, const float *x, uint32_t d, int threa
 }
 
 int umap_init_layout(const hv_umap_graph *gr, const float *x, uint32_t d, const hv_umap_opts *o, int threads,
-                     float *out, hv_umap_init *used, hv_err *e) {
+                     float *out, hv_umap_init *used, uint32_t *components, hv_err *e) {
     uint32_t n = gr->n, dims = o->dims;
     size_t nd = (size_t)n * dims;
     hv_umap_init how = o->init;
@@ -312,14 +314,20 @@ int umap_init_layout(const hv_umap_graph *gr, const float *x, uint32_t d, const 
      * graph came from takes seconds and lays out as well here (50k:
      * trustworthiness 0.9465 from PCA vs 0.9457 spectral).  So large inputs
      * start from PCA when the vectors are at hand. */
-    if (how == HV_UMAP_INIT_SPECTRAL && x && n > UMAP_SPECTRAL_MAX_N) how = HV_UMAP_INIT_PCA;
+    bool pieces = false; /* laid out piece by piece: isolated points have their place */
+    uint32_t nc = 1;
     if (how == HV_UMAP_INIT_SPECTRAL) {
-        ok = umap_spectral(gr, dims, o->seed, x, d, threads, out);
+        ok = umap_components_init(gr, x, d, dims, o->seed, threads, n <= UMAP_SPECTRAL_MAX_N, out, &nc);
+        pieces = ok == 0;
+    }
+    if (ok && how == HV_UMAP_INIT_SPECTRAL && x && n > UMAP_SPECTRAL_MAX_N) how = HV_UMAP_INIT_PCA;
+    if (ok && how == HV_UMAP_INIT_SPECTRAL) {
+        ok = umap_spectral(gr, dims, o->seed, x, d, threads, UMAP_SPECTRAL_DENSE_MAX, out);
         if (ok) how = HV_UMAP_INIT_PCA;
     }
     if (ok && how == HV_UMAP_INIT_PCA) {
         if (o->init == HV_UMAP_INIT_PCA && !x) return hv_errf(e, HV_EINPUT, "umap: PCA init needs the vectors");
-        ok = pca_init(x, n, d, dims, threads, out);
+        ok = umap_pca(x, n, d, dims, threads, out);
         if (ok) how = HV_UMAP_INIT_RANDOM;
     }
     if (ok) {
@@ -360,12 +368,13 @@ int umap_init_layout(const hv_umap_graph *gr, const float *x, uint32_t d, const 
     }
     /* spectral coordinates of isolated points are meaningless (all 0):
      * scatter them over the box instead of stacking them on one spot */
-    if (how == HV_UMAP_INIT_SPECTRAL)
+    if (how == HV_UMAP_INIT_SPECTRAL && !pieces)
         for (uint32_t i = 0; i < n; i++) {
             if (gr->rowptr[i + 1] > gr->rowptr[i]) continue;
             uint64_t s = umap_stream(o->seed, i, 0x150);
             for (uint32_t c = 0; c < dims; c++) out[(size_t)i * dims + c] = (float)(umap_unit(&s) * 10);
         }
     if (used) *used = how;
+    if (components) *components = nc;
     return 0;
 }

@@ -6,6 +6,7 @@
 #ifndef HV_UMAP_INT_H
 #define HV_UMAP_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,10 @@
 /* Above this many points the default spectral init gives way to PCA of the
  * input vectors (see umap_init_layout). */
 #define UMAP_SPECTRAL_MAX_N 250000u
+
+/* Graphs (or pieces of one) up to this many points get an exact dense
+ * eigen-decomposition in the spectral init, larger ones block iterations. */
+#define UMAP_SPECTRAL_DENSE_MAX 1000u
 
 /* The symmetric fuzzy graph in CSR form, rows in point order, columns
  * ascending within a row.  Both directions of every undirected edge are
@@ -42,15 +47,36 @@ void umap_graph_free(hv_umap_graph *gr);
 
 /* Initial layout into out (n * dims), already rescaled to [0, 10] per axis
  * as umap-learn does before the SGD.  *used gets the method that ran (the
- * spectral init falls back to PCA when x is given, else to random). */
+ * spectral init falls back to PCA when x is given, else to random);
+ * *components (may be NULL) the number of connected pieces of the graph
+ * when the spectral init looked at them, else 1. */
 int umap_init_layout(const hv_umap_graph *gr, const float *x, uint32_t d, const hv_umap_opts *o, int threads,
-                     float *out, hv_umap_init *used, hv_err *e);
+                     float *out, hv_umap_init *used, uint32_t *components, hv_err *e);
 
 /* The spectral part alone: n * dims eigenvector coordinates (unscaled).
- * x (may be NULL) seeds the iterative solver with principal components.
- * Returns 0, or -1 when the eigen-solve did not give usable vectors. */
+ * x (may be NULL) seeds the iterative solver with principal components;
+ * graphs of at most dense_max points are solved exactly.  Returns 0, or -1
+ * when the eigen-solve did not give usable vectors. */
 int umap_spectral(const hv_umap_graph *gr, uint32_t dims, uint64_t seed, const float *x, uint32_t d, int threads,
-                  float *out);
+                  uint32_t dense_max, float *out);
+
+/* Principal-component coordinates (unscaled, n * dims) of the rows of x;
+ * -1 when they cannot be computed. */
+int umap_pca(const float *x, uint32_t n, uint32_t d, uint32_t dims, int threads, float *out);
+
+/* Connected pieces of the graph: label[i] in [0, count), numbered in the
+ * order of their first point.  Returns the count. */
+uint32_t umap_components(const hv_umap_graph *gr, uint32_t *label);
+
+/* The start of a graph in several pieces, as umap-learn's
+ * multi_component_layout: unscaled n * dims coordinates into out.  *count
+ * gets the number of pieces.  Returns 0 when it laid them out; 1 when it
+ * does not apply (one piece, more than UMAP_COMPONENTS_MAX pieces, or no
+ * vectors to place them by) or could not run: the caller then starts the
+ * graph as a whole. */
+#define UMAP_COMPONENTS_MAX 16384u
+int umap_components_init(const hv_umap_graph *gr, const float *x, uint32_t d, uint32_t dims, uint64_t seed,
+                         int threads, bool spectral_within, float *out, uint32_t *count);
 
 /* SGD epochs over gr (weights are read, not changed). */
 int umap_optimize(const hv_umap_graph *gr, const hv_umap_opts *o, uint32_t n_epochs, float a, float b,

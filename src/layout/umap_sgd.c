@@ -27,54 +27,6 @@
 #define SGD_BLOCK_ROWS 512u
 #define GRAD_CLIP 4.0f
 
-typedef union {
-    float f;
-    uint32_t u;
-} fbits;
-
-/* log2 of a positive normal float: the exponent bits plus a degree-5
- * least-squares polynomial of log2 on the mantissa in [1, 2) (max error
- * 3e-5).  The result is only ever multiplied by b - 1 (small: 0.003 for
- * min_dist 0.3, spread 1.5), so the error of d^(2(b-1)) stays below 1e-5
- * relative. */
-static inline float fast_log2(float x) {
-    fbits v = {.f = x};
-    float ex = (float)((int)((v.u >> 23) & 255) - 127);
-    v.u = (v.u & 0x7fffffu) | 0x3f800000u;
-    float t = v.f - 1.5f;
-    float p = 0.58495428f +
-              t * (0.96181478f + t * (-0.31991936f + t * (0.14184874f + t * (-0.07915037f + t * 0.04342891f))));
-    return ex + p;
-}
-
-/* 2^y: integer part into the exponent bits, a degree-5 fit of 2^f for the
- * fraction f in [-0.5, 0.5] (error 2.3e-7 relative). */
-static inline float fast_exp2(float y) {
-    y = y < -126.0f ? -126.0f : y;
-    y = y > 126.0f ? 126.0f : y;
-    /* y + 128.5 > 0, so truncation is floor: no libm call on baseline x86-64 */
-    int ri = (int)(y + 128.5f) - 128;
-    float f = y - (float)ri;
-    float p = 1.0000001f +
-              f * (0.69314720f + f * (0.24022212f + f * (0.05550341f + f * (0.00967077f + f * 0.00133953f))));
-    fbits v = {.u = (uint32_t)(ri + 127) << 23};
-    return p * v.f;
-}
-
-/* x^y for x > 0 (x is a squared distance: denormals are lifted to the
- * smallest normal, where the gradient has long been clipped anyway) */
-static inline float fast_pow(float x, float y) {
-    x = x < 1.17549435e-38f ? 1.17549435e-38f : x;
-    return fast_exp2(y * fast_log2(x));
-}
-
-/* two separate selects so the compiler emits minss/maxss, not branches */
-static inline float clip(float v) {
-    v = v > GRAD_CLIP ? GRAD_CLIP : v;
-    v = v < -GRAD_CLIP ? -GRAD_CLIP : v;
-    return v;
-}
-
 /* The per-edge sampling state the epochs read together, one cache line
  * per four edges: precomputed once so the per-sample path divides only in
  * the gradient itself (umap-learn divides maxw / w and by eps_neg every
@@ -219,7 +171,13 @@ typedef uint32_t SGD_SUF(vu) __attribute__((vector_size(4 * SGD_W)));
 static inline VF SGD_SUF(v_sel)(VI m, VF a, VF b) { return (VF)(((VI)a & m) | ((VI)b & ~m)); }
 static inline VF SGD_SUF(v_splat)(float x) { return (VF){0} + x; }
 
-/* fast_pow's maths, lane-wise */
+/* x^y for x > 0, lane-wise (x is a squared distance: denormals are lifted
+ * to the smallest normal, where the gradient has long been clipped anyway).
+ * log2 x: the exponent bits plus a degree-5 least-squares polynomial of
+ * log2 on the mantissa in [1, 2) (max error 3e-5); 2^z: the integer part
+ * into the exponent bits, a degree-5 fit of 2^f for the fraction f in
+ * [-0.5, 0.5] (error 2.3e-7 relative).  y is b - 1, so the error of
+ * d^(2(b-1)) stays below 1e-5 relative for b in UMAP's usual range. */
 static inline VF SGD_SUF(v_pow)(VF x, float y) {
     x = SGD_SUF(v_sel)(x < SGD_SUF(v_splat)(1.17549435e-38f), SGD_SUF(v_splat)(1.17549435e-38f), x);
     VU u = (VU)x;
@@ -235,6 +193,21 @@ static inline VF SGD_SUF(v_pow)(VF x, float y) {
     VF p = 1.0000001f +
            f * (0.69314720f + f * (0.24022212f + f * (0.05550341f + f * (0.00967077f + f * 0.00133953f))));
     return p * (VF)((ri + 127) << 23);
+}
+
+/* x^y for |y| < NEAR1_MAX (b - 1 = 0.003 at min_dist 0.3, spread 1.5):
+ * then y log2 x is small, so a cubic log2 of the mantissa (error 1.3e-3)
+ * and a degree-4 Taylor series of 2^z are enough (relative error < 2e-5
+ * for x in [1e-12, 2^11]; below 1e-12 x is lifted to it, where a pull or a
+ * push is long negligible or clipped), at about half of v_pow's work. */
+#define NEAR1_MAX 0.01f
+static inline VF SGD_SUF(v_pow_near1)(VF x, float y) {
+    x = SGD_SUF(v_sel)(x < SGD_SUF(v_splat)(1e-12f), SGD_SUF(v_splat)(1e-12f), x);
+    VU u = (VU)x;
+    VF ex = __builtin_convertvector((VI)(u >> 23) - 127, VF); /* x > 0: no sign bit */
+    VF t = (VF)((u & 0x7fffffu) | 0x3f800000u) - 1.0f;
+    VF z = (ex + t * (1.4234932f + t * (-0.58776529f + t * 0.16558643f))) * (y * 0.69314718f);
+    return 1.0f + z * (1.0f + z * (0.5f + z * (1.0f / 6 + z * (1.0f / 24))));
 }
 
 static inline VF SGD_SUF(v_clip)(VF v) {
@@ -254,6 +227,7 @@ static inline __attribute__((always_inline)) void SGD_SUF(sgd_block)(const sgd_c
     const hv_umap_graph *gr = c->gr;
     const uint32_t n = gr->n;
     const float a = c->a, bm1 = c->bm1, fe = (float)epoch;
+    const int near1 = bm1 > -NEAR1_MAX && bm1 < NEAR1_MAX;
     const float gpos = -2 * a * c->b, gneg = 2 * c->gamma * c->b, inv_nsr = c->nsr > 0 ? 1 / c->nsr : 0;
     float *emb = c->emb, *next = c->next;
     sgd_edge *edge = c->edge;
@@ -274,31 +248,66 @@ static inline __attribute__((always_inline)) void SGD_SUF(sgd_block)(const sgd_c
                 due[m] = q;
                 m += next[e0 + q] <= fe;
             }
-            for (uint32_t s = 0; s < m; s++) {
-                size_t e = e0 + due[s];
-                sgd_edge *ed = &edge[e];
-                if (s + 3 < m) __builtin_prefetch(emb + (size_t)edge[e0 + due[s + 3]].col * dims);
-                float *oth = emb + (size_t)ed->col * dims;
-                float d2 = 0;
+            /* The due attractions SGD_W at a time: every lane sees cur as it
+             * was before the group and the group's pulls on cur are summed
+             * before it moves (umap-learn moves cur after each edge; the
+             * difference is second order in alpha); each lane still moves
+             * its other end and is clipped on its own. */
+            for (uint32_t s0 = 0; s0 < m; s0 += SGD_W) {
+                uint32_t ks[SGD_W], nl = m - s0 < SGD_W ? m - s0 : SGD_W;
+                VI valid = {0};
+#pragma GCC unroll 8
+                for (uint32_t l = 0; l < SGD_W; l++) {
+                    ks[l] = i; /* an idle lane reads cur itself: d2 = 0, masked off */
+                    if (l >= nl) continue;
+                    ks[l] = edge[e0 + due[s0 + l]].col;
+                    valid[l] = -1;
+                }
+                if (s0 + SGD_W < m)
+                    for (uint32_t l = s0 + SGD_W; l < m && l < s0 + 2 * SGD_W; l++)
+                        __builtin_prefetch(emb + (size_t)edge[e0 + due[l]].col * dims);
+                VF df[dims], d2 = SGD_SUF(v_splat)(0);
+#pragma GCC unroll 4
                 for (uint32_t t = 0; t < dims; t++) {
-                    float df = cur[t] - oth[t];
-                    d2 += df * df;
+#define OT(l) emb[(size_t)ks[l] * dims + t]
+#if SGD_W == 8
+                    VF ot = {OT(0), OT(1), OT(2), OT(3), OT(4), OT(5), OT(6), OT(7)};
+#else
+                    VF ot = {OT(0), OT(1), OT(2), OT(3)};
+#endif
+#undef OT
+                    df[t] = cur[t] - ot;
+                    d2 += df[t] * df[t];
                 }
-                if (d2 > 0) {
-                    float pw = fast_pow(d2, bm1); /* d^(2(b-1)); d^2b = d2 * pw */
-                    float gc = gpos * pw / (a * d2 * pw + 1);
-                    for (uint32_t t = 0; t < dims; t++) {
-                        float g = clip(gc * (cur[t] - oth[t])) * alpha;
-                        cur[t] += g;
-                        oth[t] -= g;
-                    }
+                VI pos = (d2 > SGD_SUF(v_splat)(0)) & valid;
+                /* d^(2(b-1)); d^2b = d2 * pw */
+                VF pw = near1 ? SGD_SUF(v_pow_near1)(d2, bm1) : SGD_SUF(v_pow)(d2, bm1);
+                VF gc = gpos * pw / (a * d2 * pw + 1);
+                VF g[dims];
+#pragma GCC unroll 4
+                for (uint32_t t = 0; t < dims; t++)
+                    g[t] = SGD_SUF(v_sel)(pos, SGD_SUF(v_clip)(gc * df[t]) * alpha, SGD_SUF(v_splat)(0));
+                for (uint32_t l = 0; l < nl; l++) {
+                    float *oth = emb + (size_t)ks[l] * dims;
+                    for (uint32_t t = 0; t < dims; t++) oth[t] -= g[t][l];
                 }
-                next[e] += ed->eps;
-                if (c->nsr <= 0) continue;
-                int n_neg = (int)((fe - ed->next_neg) * ed->ieps_neg);
-                if (n_neg <= 0) continue;
-                row_neg += n_neg;
-                ed->next_neg += (float)n_neg * ed->eps * inv_nsr;
+#pragma GCC unroll 4
+                for (uint32_t t = 0; t < dims; t++) {
+                    float sum = 0;
+#pragma GCC unroll 8
+                    for (int l = 0; l < SGD_W; l++) sum += g[t][l];
+                    cur[t] += sum;
+                }
+                for (uint32_t l = 0; l < nl; l++) {
+                    size_t e = e0 + due[s0 + l];
+                    sgd_edge *ed = &edge[e];
+                    next[e] += ed->eps;
+                    if (c->nsr <= 0) continue;
+                    int n_neg = (int)((fe - ed->next_neg) * ed->ieps_neg);
+                    if (n_neg <= 0) continue;
+                    row_neg += n_neg;
+                    ed->next_neg += (float)n_neg * ed->eps * inv_nsr;
+                }
             }
         }
         if (row_neg == 0) continue;
@@ -340,7 +349,7 @@ static inline __attribute__((always_inline)) void SGD_SUF(sgd_block)(const sgd_c
                 df[t] = cur[t] - nt;
                 nd2 += df[t] * df[t];
             }
-            VF pw = SGD_SUF(v_pow)(nd2, bm1);
+            VF pw = near1 ? SGD_SUF(v_pow_near1)(nd2, bm1) : SGD_SUF(v_pow)(nd2, bm1);
             VF gc = gneg / ((0.001f + nd2) * (a * nd2 * pw + 1));
             VI pos = nd2 > SGD_SUF(v_splat)(0);
             /* coincident points: umap-learn pushes by the clip value

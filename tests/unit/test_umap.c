@@ -235,7 +235,7 @@ static void spectral_splits(uint32_t n) {
     hv_umap_graph gr;
     cr_assert_eq(umap_fuzzy_graph(&g, 1.0f, 200, 2, &gr, NULL), 0);
     float *y = malloc((size_t)n * 2 * sizeof *y);
-    cr_assert_eq(umap_spectral(&gr, 2, 5, NULL, 0, 2, y), 0);
+    cr_assert_eq(umap_spectral(&gr, 2, 5, NULL, 0, 2, UMAP_SPECTRAL_DENSE_MAX, y), 0);
     assert_finite(y, (size_t)n * 2);
     /* a threshold on axis 0 splits the labels (whichever side is which) */
     double m0 = 0, m1 = 0;
@@ -250,6 +250,118 @@ static void spectral_splits(uint32_t n) {
 
 Test(umap_init, spectral_dense_separates_components) { spectral_splits(400); }
 Test(umap_init, spectral_iterative_separates_components) { spectral_splits(1600); }
+
+/* A symmetric CSR graph from an undirected edge list (weight 1). */
+static hv_umap_graph edge_graph(uint32_t n, const uint32_t (*ed)[2], size_t m) {
+    hv_umap_graph gr = {n, 2 * m, calloc(n + 1, sizeof(size_t)), malloc(2 * m * sizeof(uint32_t) + 1),
+                        malloc(2 * m * sizeof(float) + 1)};
+    for (size_t t = 0; t < m; t++) gr.rowptr[ed[t][0] + 1]++, gr.rowptr[ed[t][1] + 1]++;
+    for (uint32_t i = 0; i < n; i++) gr.rowptr[i + 1] += gr.rowptr[i];
+    size_t *fill = malloc((n + 1) * sizeof *fill);
+    memcpy(fill, gr.rowptr, (n + 1) * sizeof *fill);
+    for (size_t t = 0; t < m; t++) {
+        gr.col[fill[ed[t][0]]] = ed[t][1], gr.w[fill[ed[t][0]]++] = 1;
+        gr.col[fill[ed[t][1]]] = ed[t][0], gr.w[fill[ed[t][1]]++] = 1;
+    }
+    free(fill);
+    return gr;
+}
+
+Test(umap_init, components_numbered_by_first_point) {
+    static const uint32_t ed[][2] = {{0, 3}, {3, 6}, {1, 2}, {5, 7}};
+    hv_umap_graph gr = edge_graph(8, ed, 4);
+    uint32_t lab[8];
+    cr_assert_eq(umap_components(&gr, lab), 4); /* {0,3,6} {1,2} {4} {5,7} */
+    static const uint32_t want[8] = {0, 1, 1, 0, 2, 3, 0, 3};
+    for (int i = 0; i < 8; i++) cr_assert_eq(lab[i], want[i], "point %d: piece %u, want %u", i, lab[i], want[i]);
+    umap_graph_free(&gr);
+}
+
+/* Six pairs of blobs: the blobs of a pair close in the input, the pairs far
+ * apart; every blob its own piece of the kNN graph.  The start puts each
+ * piece apart from the others and a blob's partner nearest to it, as
+ * umap-learn's multi-component start does; the whole-graph spectral start
+ * cannot (eigenvalue 1 twelve times over: any mix of the pieces). */
+Test(umap_init, pieces_start_apart_and_placed_by_their_centroids) {
+    enum { NB = 12, PER = 60, N = NB * PER, D = 16 };
+    rs = 21;
+    float c[NB / 2][D], *x = malloc((size_t)N * D * sizeof *x);
+    uint32_t lab[N];
+    for (int p = 0; p < NB / 2; p++)
+        for (int j = 0; j < D; j++) c[p][j] = (float)nrand();
+    for (uint32_t i = 0; i < N; i++) {
+        uint32_t b = i / PER;
+        lab[i] = b;
+        double nn = 0;
+        for (int j = 0; j < D; j++) {
+            /* the pair's second blob sits 0.25 away along its own axis */
+            float v = c[b / 2][j] + (b % 2 && j == (int)(b / 2) ? 0.25f * 4 : 0) + (float)(0.02 * nrand());
+            x[(size_t)i * D + j] = v;
+            nn += (double)v * v;
+        }
+        for (int j = 0; j < D; j++) x[(size_t)i * D + j] /= (float)sqrt(nn);
+    }
+    hv_knn g = brute_knn(x, N, D, 10);
+    hv_umap_graph gr;
+    cr_assert_eq(umap_fuzzy_graph(&g, 1.0f, 200, 1, &gr, NULL), 0);
+    float *y = malloc((size_t)N * 2 * sizeof *y);
+    uint32_t pieces = 0;
+    cr_assert_eq(umap_components_init(&gr, x, D, 2, 3, 1, true, y, &pieces), 0);
+    cr_assert_eq(pieces, NB);
+    assert_finite(y, (size_t)N * 2);
+    cr_assert_geq(one_nn_accuracy(y, N, 2, lab), 0.999);
+    cr_assert_gt(separation(y, N, 2, lab, NB), 2.0);
+    double mean[NB][2] = {{0}};
+    for (uint32_t i = 0; i < N; i++) mean[lab[i]][0] += y[2 * i] / PER, mean[lab[i]][1] += y[2 * i + 1] / PER;
+    int partner_nearest = 0;
+    for (int b = 0; b < NB; b++) {
+        int best = -1;
+        double bd = INFINITY;
+        for (int q = 0; q < NB; q++) {
+            double dx = mean[b][0] - mean[q][0], dy = mean[b][1] - mean[q][1];
+            if (q != b && dx * dx + dy * dy < bd) bd = dx * dx + dy * dy, best = q;
+        }
+        partner_nearest += best == (b ^ 1);
+    }
+    cr_assert_geq(partner_nearest, 10, "%d of %d blobs start nearest to their partner", partner_nearest, NB);
+    umap_graph_free(&gr);
+    free_knn(&g), free(x), free(y);
+}
+
+/* Pieces of three points each: more than the dense placement handles (by
+ * the centroids' principal components then), and past UMAP_COMPONENTS_MAX
+ * the start is left to the whole-graph methods. */
+static void many_pieces(uint32_t pieces, int want) {
+    uint32_t n = 3 * pieces, d = 4;
+    uint32_t(*ed)[2] = malloc((size_t)pieces * 2 * sizeof *ed);
+    float *x = malloc((size_t)n * d * sizeof *x), *y = malloc((size_t)n * 2 * sizeof *y);
+    rs = pieces;
+    for (uint32_t p = 0; p < pieces; p++) {
+        ed[2 * p][0] = 3 * p, ed[2 * p][1] = 3 * p + 1, ed[2 * p + 1][0] = 3 * p + 1, ed[2 * p + 1][1] = 3 * p + 2;
+        float cen[4] = {(float)nrand(), (float)nrand(), (float)nrand(), (float)nrand()};
+        for (uint32_t r = 0; r < 3; r++)
+            for (uint32_t j = 0; j < d; j++) x[(size_t)(3 * p + r) * d + j] = cen[j] + (float)(0.01 * nrand());
+    }
+    hv_umap_graph gr = edge_graph(n, (const uint32_t(*)[2])ed, 2 * (size_t)pieces);
+    uint32_t got = 0;
+    cr_assert_eq(umap_components_init(&gr, x, d, 2, 1, 2, true, y, &got), want, "%u pieces", pieces);
+    cr_assert_eq(got, pieces);
+    if (want == 0) {
+        assert_finite(y, (size_t)n * 2);
+        /* a piece's points start nearer each other than any other piece's
+         * (a random start: about 3 / n of them) */
+        uint32_t *lab = malloc((size_t)n * sizeof *lab);
+        for (uint32_t i = 0; i < n; i++) lab[i] = i / 3;
+        double acc = one_nn_accuracy(y, n, 2, lab);
+        cr_assert_geq(acc, 0.8, "1-NN accuracy of the pieces %f", acc);
+        free(lab);
+    }
+    umap_graph_free(&gr);
+    free(ed), free(x), free(y);
+}
+
+Test(umap_init, many_pieces_placed_by_centroid_pca) { many_pieces(2100, 0); }
+Test(umap_init, too_many_pieces_left_to_whole_graph_start) { many_pieces(UMAP_COMPONENTS_MAX + 1, 1); }
 
 /* --- layouts --------------------------------------------------------------- */
 
