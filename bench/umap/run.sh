@@ -3,6 +3,7 @@
 #   sh bench/umap/run.sh              both sizes, both implementations
 #   SIZES=50000 sh bench/umap/run.sh  one size
 #   SKIP_UMAP_LEARN=1 ...             only ours (reuses earlier umap-learn layouts)
+#   REPS=3 ...                        ours three times per size (this VM's timings vary ±20 %)
 # Inputs go to bench/data/umap/, layouts and logs to bench/out/umap/.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -19,8 +20,10 @@ gcc -O2 -fopenmp -Isrc bench/umap/umap_bench.c "$BUILD/libhvcore.a" -o bench/out
 for n in $SIZES; do
     in=bench/data/umap/vec-$n.npy
     [ -f "$in" ] || $PY bench/umap/bench.py gen "$n" "$in"
-    bench/out/umap/umap_bench "$in" bench/out/umap/hfviz-$n.npy 2 "$THREADS" 200 42 | tee -a bench/out/umap/hfviz.log
-    $PY bench/umap/bench.py quality "$in" bench/out/umap/hfviz-$n.npy | tee -a bench/out/umap/quality.log
+    for r in $(seq "${REPS:-1}"); do
+        bench/out/umap/umap_bench "$in" bench/out/umap/hfviz-$n.npy 2 "$THREADS" 200 42 | tee -a bench/out/umap/hfviz.log
+        $PY bench/umap/bench.py quality "$in" bench/out/umap/hfviz-$n.npy | tee -a bench/out/umap/quality.log
+    done
     if [ "${SKIP_UMAP_LEARN:-0}" != 1 ]; then
         for m in parallel seeded; do
             $PY bench/umap/bench.py umap "$in" bench/out/umap/umaplearn-$m-$n.npy $m 2>/dev/null |

@@ -23,7 +23,6 @@
 
 #include "layout/umap_int.h"
 
-#define SPECTRAL_ITERS 40
 #define SPECTRAL_OVERSAMPLE 4
 #define PCA_MAX_ROWS 65536
 
@@ -159,7 +158,7 @@ static int rayleigh_ritz(const float *y, const float *z, uint32_t n, uint32_t m,
 }
 
 static int spectral_iterative(const hv_umap_graph *gr, uint32_t dims, uint64_t seed, const float *x, uint32_t d,
-                              const double *dinv, const double *u0, int threads, float *out) {
+                              const double *dinv, const double *u0, int threads, uint32_t iters, float *out) {
     uint32_t n = gr->n, m = dims + SPECTRAL_OVERSAMPLE;
     if (m > n - 1) m = n - 1;
     float *y = malloc((size_t)n * m * sizeof *y), *z = malloc((size_t)n * m * sizeof *z);
@@ -182,7 +181,7 @@ static int spectral_iterative(const hv_umap_graph *gr, uint32_t dims, uint64_t s
             y[(size_t)i * m + c] = dinv[i] > 0 ? (float)(sqrt(-2 * log(u)) * cos(6.283185307179586 * v)) : 0;
         }
     }
-    for (int it = 0; it < SPECTRAL_ITERS; it++) {
+    for (uint32_t it = 0; it < iters; it++) {
         apply_op(gr, dinv, u0, m, y, z, threads);
         float *t = y;
         y = z, z = t;
@@ -198,7 +197,7 @@ done:
 }
 
 int umap_spectral(const hv_umap_graph *gr, uint32_t dims, uint64_t seed, const float *x, uint32_t d, int threads,
-                  uint32_t dense_max, float *out) {
+                  uint32_t dense_max, uint32_t iters, float *out) {
     uint32_t n = gr->n;
     if (n < dims + 2) return -1; /* not enough points for dims non-trivial vectors */
     if (gr->nnz < UMAP_PARALLEL_MIN_EDGES) threads = 1;
@@ -210,7 +209,7 @@ int umap_spectral(const hv_umap_graph *gr, uint32_t dims, uint64_t seed, const f
     if (n <= dense_max)
         rc = spectral_dense(gr, dims, dinv, u0, out);
     else
-        rc = spectral_iterative(gr, dims, seed, x, d, dinv, u0, threads, out);
+        rc = spectral_iterative(gr, dims, seed, x, d, dinv, u0, threads, iters, out);
     if (rc == 0) {
         double mx = 0;
         for (size_t t = 0; t < (size_t)n * dims; t++) {
@@ -322,7 +321,7 @@ int umap_init_layout(const hv_umap_graph *gr, const float *x, uint32_t d, const 
     }
     if (ok && how == HV_UMAP_INIT_SPECTRAL && x && n > UMAP_SPECTRAL_MAX_N) how = HV_UMAP_INIT_PCA;
     if (ok && how == HV_UMAP_INIT_SPECTRAL) {
-        ok = umap_spectral(gr, dims, o->seed, x, d, threads, UMAP_SPECTRAL_DENSE_MAX, out);
+        ok = umap_spectral(gr, dims, o->seed, x, d, threads, UMAP_SPECTRAL_DENSE_MAX, UMAP_SPECTRAL_ITERS, out);
         if (ok) how = HV_UMAP_INIT_PCA;
     }
     if (ok && how == HV_UMAP_INIT_PCA) {

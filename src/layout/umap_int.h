@@ -20,6 +20,10 @@
  * eigen-decomposition in the spectral init, larger ones block iterations. */
 #define UMAP_SPECTRAL_DENSE_MAX 1000u
 
+/* Block iterations of the iterative spectral solver for a whole graph (a
+ * piece of one, started from its principal components, needs fewer) */
+#define UMAP_SPECTRAL_ITERS 40u
+
 /* The symmetric fuzzy graph in CSR form, rows in point order, columns
  * ascending within a row.  Both directions of every undirected edge are
  * stored, as umap-learn's COO graph holds them: the SGD visits each
@@ -55,10 +59,11 @@ int umap_init_layout(const hv_umap_graph *gr, const float *x, uint32_t d, const 
 
 /* The spectral part alone: n * dims eigenvector coordinates (unscaled).
  * x (may be NULL) seeds the iterative solver with principal components;
- * graphs of at most dense_max points are solved exactly.  Returns 0, or -1
- * when the eigen-solve did not give usable vectors. */
+ * graphs of at most dense_max points are solved exactly, larger ones with
+ * iters block iterations.  Returns 0, or -1 when the eigen-solve did not
+ * give usable vectors. */
 int umap_spectral(const hv_umap_graph *gr, uint32_t dims, uint64_t seed, const float *x, uint32_t d, int threads,
-                  uint32_t dense_max, float *out);
+                  uint32_t dense_max, uint32_t iters, float *out);
 
 /* Principal-component coordinates (unscaled, n * dims) of the rows of x;
  * -1 when they cannot be computed. */

@@ -41,7 +41,8 @@ typedef struct sgd_edge {
 } sgd_edge;
 
 typedef struct sgd_ctx {
-    const hv_umap_graph *gr;
+    uint32_t n;
+    const size_t *rowptr; /* the (renumbered) graph's rows; columns live in edge[].col */
     float *emb;
     float *next;    /* separate from sgd_edge: the due-scan reads every edge every epoch */
     sgd_edge *edge;
@@ -110,17 +111,79 @@ static sgd_block_fn pick_kernel(void) {
     return sgd_block_any_w4;
 }
 
+/* Z-order (Morton) key of up to three coordinates, 21 bits each */
+static uint64_t spread3(uint64_t v) {
+    v &= 0x1fffff;
+    v = (v | v << 32) & 0x1f00000000ffffull;
+    v = (v | v << 16) & 0x1f0000ff0000ffull;
+    v = (v | v << 8) & 0x100f00f00f00f00full;
+    v = (v | v << 4) & 0x10c30c30c30c30c3ull;
+    v = (v | v << 2) & 0x1249249249249249ull;
+    return v;
+}
+
+typedef struct {
+    uint64_t key;
+    uint32_t i;
+} zkey;
+
+static int zkey_cmp(const void *a, const void *b) {
+    const zkey *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The points in the Z order of their start positions: neighbours in the
+ * graph start near each other (and a graph's pieces start apart), so in this
+ * order a row's neighbours mostly sit in nearby memory, and two threads
+ * working on different row blocks mostly write different cache lines
+ * (200k points, two threads: the SGD ~20 % faster; one thread ~3 %).
+ * NULL when out of memory (the caller keeps the given order). */
+static uint32_t *locality_order(const float *emb, uint32_t n, uint32_t dims) {
+    zkey *k = malloc((size_t)n * sizeof *k);
+    uint32_t *perm = malloc((size_t)n * sizeof *perm);
+    if (!k || !perm) {
+        free(k), free(perm);
+        return NULL;
+    }
+    uint32_t nd = dims < 3 ? dims : 3;
+    float lo[3] = {INFINITY, INFINITY, INFINITY}, hi[3] = {-INFINITY, -INFINITY, -INFINITY};
+    for (uint32_t i = 0; i < n; i++)
+        for (uint32_t t = 0; t < nd; t++) {
+            float v = emb[(size_t)i * dims + t];
+            lo[t] = v < lo[t] ? v : lo[t];
+            hi[t] = v > hi[t] ? v : hi[t];
+        }
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t key = 0;
+        for (uint32_t t = 0; t < nd; t++) {
+            float span = hi[t] - lo[t], v = emb[(size_t)i * dims + t];
+            uint64_t q = span > 0 && isfinite(v) ? (uint64_t)((v - lo[t]) / span * 2097151.0f) : 0;
+            key |= spread3(q) << t;
+        }
+        k[i] = (zkey){key, i};
+    }
+    qsort(k, n, sizeof *k, zkey_cmp);
+    for (uint32_t r = 0; r < n; r++) perm[r] = k[r].i;
+    free(k);
+    return perm;
+}
+
+/* Below this many points the layout sits in L2 whatever the order */
+#define REORDER_MIN_N 16384u
+
 int umap_optimize(const hv_umap_graph *gr, const hv_umap_opts *o, uint32_t n_epochs, float a, float b,
                   int threads, float *emb, hv_progress *p, hv_err *e) {
     size_t nnz = gr->nnz;
+    uint32_t n = gr->n, dims = o->dims;
     float maxw = 0;
     for (size_t t = 0; t < nnz; t++) maxw = gr->w[t] > maxw ? gr->w[t] : maxw;
     if (nnz == 0 || !(maxw > 0)) {
         progress_update(p, n_epochs, n_epochs);
         return 0;
     }
-    sgd_ctx c = {.gr = gr, .emb = emb, .a = a, .b = b, .bm1 = b - 1, .gamma = o->repulsion_strength,
-                 .seed = o->seed};
+    sgd_ctx c = {.n = n, .rowptr = gr->rowptr, .emb = emb, .a = a, .b = b, .bm1 = b - 1,
+                 .gamma = o->repulsion_strength, .seed = o->seed};
     c.nsr = (float)o->negative_sample_rate; /* 0: no negative samples at all */
     c.next = malloc(nnz * sizeof *c.next);
     c.edge = malloc(nnz * sizeof *c.edge);
@@ -128,16 +191,42 @@ int umap_optimize(const hv_umap_graph *gr, const hv_umap_opts *o, uint32_t n_epo
         free(c.next), free(c.edge);
         return hv_errf(e, HV_ENOMEM, "umap: out of memory for %zu edges' sampling state", nnz);
     }
-    for (size_t t = 0; t < nnz; t++) {
-        float eps = maxw / gr->w[t];
-        c.next[t] = eps;
-        c.edge[t].col = gr->col[t];
-        c.edge[t].eps = eps;
-        c.edge[t].next_neg = c.nsr > 0 ? eps / c.nsr : 0;
-        c.edge[t].ieps_neg = c.nsr / eps;
+    /* renumbered: point r of the run is point perm[r] of the caller */
+    uint32_t *perm = n >= REORDER_MIN_N ? locality_order(emb, n, dims) : NULL, *inv = NULL;
+    size_t *rowptr = NULL;
+    float *pemb = NULL;
+    if (perm) {
+        inv = malloc((size_t)n * sizeof *inv);
+        rowptr = malloc(((size_t)n + 1) * sizeof *rowptr);
+        pemb = malloc((size_t)n * dims * sizeof *pemb);
+        if (!inv || !rowptr || !pemb) {
+            free(perm), free(inv), free(rowptr), free(pemb);
+            perm = inv = NULL, rowptr = NULL, pemb = NULL;
+        }
+    }
+    if (perm) {
+        for (uint32_t r = 0; r < n; r++) inv[perm[r]] = r;
+        rowptr[0] = 0;
+        for (uint32_t r = 0; r < n; r++) {
+            uint32_t i = perm[r];
+            rowptr[r + 1] = rowptr[r] + (gr->rowptr[i + 1] - gr->rowptr[i]);
+            memcpy(pemb + (size_t)r * dims, emb + (size_t)i * dims, dims * sizeof *pemb);
+        }
+        c.rowptr = rowptr, c.emb = pemb;
+    }
+    for (uint32_t r = 0; r < n; r++) {
+        uint32_t i = perm ? perm[r] : r;
+        size_t t2 = c.rowptr[r];
+        for (size_t t = gr->rowptr[i]; t < gr->rowptr[i + 1]; t++, t2++) {
+            float eps = maxw / gr->w[t];
+            c.next[t2] = eps;
+            c.edge[t2].col = perm ? inv[gr->col[t]] : gr->col[t];
+            c.edge[t2].eps = eps;
+            c.edge[t2].next_neg = c.nsr > 0 ? eps / c.nsr : 0;
+            c.edge[t2].ieps_neg = c.nsr / eps;
+        }
     }
     sgd_block_fn block = pick_kernel();
-    uint32_t n = gr->n, dims = o->dims;
     uint32_t nblocks = (n + SGD_BLOCK_ROWS - 1) / SGD_BLOCK_ROWS;
     for (uint32_t ep = 0; ep < n_epochs; ep++) {
         float alpha = o->learning_rate * (1.0f - (float)ep / (float)n_epochs);
@@ -155,7 +244,9 @@ int umap_optimize(const hv_umap_graph *gr, const hv_umap_opts *o, uint32_t n_epo
         }
         progress_update(p, ep + 1, n_epochs);
     }
-    free(c.next), free(c.edge);
+    if (perm)
+        for (uint32_t r = 0; r < n; r++) memcpy(emb + (size_t)perm[r] * dims, pemb + (size_t)r * dims, dims * sizeof *emb);
+    free(c.next), free(c.edge), free(perm), free(inv), free(rowptr), free(pemb);
     return 0;
 }
 
@@ -224,8 +315,7 @@ static inline VF SGD_SUF(v_clip)(VF v) {
 static inline __attribute__((always_inline)) void SGD_SUF(sgd_block)(const sgd_ctx *c, uint32_t r0, uint32_t r1,
                                                                     uint32_t epoch, float alpha,
                                                                     const uint32_t dims) {
-    const hv_umap_graph *gr = c->gr;
-    const uint32_t n = gr->n;
+    const uint32_t n = c->n;
     const float a = c->a, bm1 = c->bm1, fe = (float)epoch;
     const int near1 = bm1 > -NEAR1_MAX && bm1 < NEAR1_MAX;
     const float gpos = -2 * a * c->b, gneg = 2 * c->gamma * c->b, inv_nsr = c->nsr > 0 ? 1 / c->nsr : 0;
@@ -240,9 +330,9 @@ static inline __attribute__((always_inline)) void SGD_SUF(sgd_block)(const sgd_c
     uint32_t due[DUE_CHUNK];
     for (uint32_t i = r0; i < r1; i++) {
         float *cur = emb + (size_t)i * dims;
-        const size_t row_end = gr->rowptr[i + 1];
+        const size_t row_end = c->rowptr[i + 1];
         int row_neg = 0; /* negative samples due for row i this epoch */
-        for (size_t e0 = gr->rowptr[i]; e0 < row_end; e0 += DUE_CHUNK) {
+        for (size_t e0 = c->rowptr[i]; e0 < row_end; e0 += DUE_CHUNK) {
             uint32_t m = 0, cnt = row_end - e0 < DUE_CHUNK ? (uint32_t)(row_end - e0) : DUE_CHUNK;
             for (uint32_t q = 0; q < cnt; q++) {
                 due[m] = q;

@@ -235,7 +235,7 @@ static void spectral_splits(uint32_t n) {
     hv_umap_graph gr;
     cr_assert_eq(umap_fuzzy_graph(&g, 1.0f, 200, 2, &gr, NULL), 0);
     float *y = malloc((size_t)n * 2 * sizeof *y);
-    cr_assert_eq(umap_spectral(&gr, 2, 5, NULL, 0, 2, UMAP_SPECTRAL_DENSE_MAX, y), 0);
+    cr_assert_eq(umap_spectral(&gr, 2, 5, NULL, 0, 2, UMAP_SPECTRAL_DENSE_MAX, UMAP_SPECTRAL_ITERS, y), 0);
     assert_finite(y, (size_t)n * 2);
     /* a threshold on axis 0 splits the labels (whichever side is which) */
     double m0 = 0, m1 = 0;
@@ -470,6 +470,41 @@ Test(umap_layout, one_thread_is_bit_identical) {
     cr_assert_eq(umap_layout(&g, x, D, &o, y2, NULL, NULL), 0);
     cr_assert_neq(memcmp(y1, y2, (size_t)N * 2 * sizeof *y1), 0, "another seed gives another layout");
     free_knn(&g), free(x), free(y1), free(y2);
+}
+
+/* Above REORDER_MIN_N points the SGD runs on points renumbered by where they
+ * start: the layout still comes back in the caller's order (blobs apart,
+ * each point's nearest neighbour in its own blob), and one thread stays
+ * bit-identical run to run.  kNN within each blob only, so brute force
+ * stays cheap at this size. */
+Test(umap_layout, renumbered_run_returns_the_callers_order) {
+    enum { NB = 80, PER = 256, N = NB * PER, D = 8, K = 10 };
+    uint32_t *lab = malloc(N * sizeof *lab);
+    float *x = blobs(N, D, NB, 0.05, lab, 17);
+    hv_knn g = {N, K, malloc((size_t)N * K * sizeof(uint32_t)), malloc((size_t)N * K * sizeof(float))};
+    for (uint32_t i = 0; i < N; i++) {
+        uint32_t *id = g.idx + (size_t)i * K;
+        float *ds = g.dist + (size_t)i * K;
+        for (uint32_t t = 0; t < K; t++) id[t] = HV_KNN_NONE, ds[t] = INFINITY;
+        for (uint32_t j = i % NB; j < N; j += NB) { /* blob l holds the points i % NB == l */
+            if (j == i) continue;
+            float dd = cosdist(x, D, i, j);
+            if (dd >= ds[K - 1]) continue;
+            uint32_t t = K - 1;
+            while (t > 0 && ds[t - 1] > dd) ds[t] = ds[t - 1], id[t] = id[t - 1], t--;
+            ds[t] = dd, id[t] = j;
+        }
+    }
+    hv_umap_opts o = test_opts(2);
+    o.n_epochs = 30;
+    float *y1 = malloc((size_t)N * 2 * sizeof *y1), *y2 = malloc((size_t)N * 2 * sizeof *y2);
+    cr_assert_eq(umap_layout(&g, x, D, &o, y1, NULL, NULL), 0);
+    assert_finite(y1, (size_t)N * 2);
+    double acc = one_nn_accuracy(y1, N, 2, lab);
+    cr_assert_geq(acc, 0.99, "1-NN accuracy %f", acc);
+    cr_assert_eq(umap_layout(&g, x, D, &o, y2, NULL, NULL), 0);
+    cr_assert_eq(memcmp(y1, y2, (size_t)N * 2 * sizeof *y1), 0);
+    free_knn(&g), free(x), free(y1), free(y2), free(lab);
 }
 
 /* --- edge cases ------------------------------------------------------------ */
