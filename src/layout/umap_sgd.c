@@ -306,6 +306,27 @@ static inline VF SGD_SUF(v_clip)(VF v) {
     return SGD_SUF(v_sel)(v < SGD_SUF(v_splat)(-GRAD_CLIP), SGD_SUF(v_splat)(-GRAD_CLIP), v);
 }
 
+/* df[t] = cur[t] minus coordinate t of the SGD_W points ks[]; returns their
+ * squared distances.  The lanes are gathered by one vector initialiser, not
+ * lane stores: those go through the stack and stall on store forwarding. */
+static inline __attribute__((always_inline)) VF SGD_SUF(v_diff)(const float *emb, const uint32_t *ks,
+                                                                const float *cur, const uint32_t dims, VF *df) {
+    VF d2 = SGD_SUF(v_splat)(0);
+#pragma GCC unroll 4
+    for (uint32_t t = 0; t < dims; t++) {
+#define G(l) emb[(size_t)ks[l] * dims + t]
+#if SGD_W == 8
+        VF o = {G(0), G(1), G(2), G(3), G(4), G(5), G(6), G(7)};
+#else
+        VF o = {G(0), G(1), G(2), G(3)};
+#endif
+#undef G
+        df[t] = cur[t] - o;
+        d2 += df[t] * df[t];
+    }
+    return d2;
+}
+
 /* Due edges per chunk of a row, compacted without branches: with most
  * edges due only every few epochs, a branch per edge mispredicts often. */
 #define DUE_CHUNK 64u
@@ -356,19 +377,7 @@ static inline __attribute__((always_inline)) void SGD_SUF(sgd_block)(const sgd_c
                 if (s0 + SGD_W < m)
                     for (uint32_t l = s0 + SGD_W; l < m && l < s0 + 2 * SGD_W; l++)
                         __builtin_prefetch(emb + (size_t)edge[e0 + due[l]].col * dims);
-                VF df[dims], d2 = SGD_SUF(v_splat)(0);
-#pragma GCC unroll 4
-                for (uint32_t t = 0; t < dims; t++) {
-#define OT(l) emb[(size_t)ks[l] * dims + t]
-#if SGD_W == 8
-                    VF ot = {OT(0), OT(1), OT(2), OT(3), OT(4), OT(5), OT(6), OT(7)};
-#else
-                    VF ot = {OT(0), OT(1), OT(2), OT(3)};
-#endif
-#undef OT
-                    df[t] = cur[t] - ot;
-                    d2 += df[t] * df[t];
-                }
+                VF df[dims], d2 = SGD_SUF(v_diff)(emb, ks, cur, dims, df);
                 VI pos = (d2 > SGD_SUF(v_splat)(0)) & valid;
                 /* d^(2(b-1)); d^2b = d2 * pw */
                 VF pw = near1 ? SGD_SUF(v_pow_near1)(d2, bm1) : SGD_SUF(v_pow)(d2, bm1);
@@ -424,21 +433,7 @@ static inline __attribute__((always_inline)) void SGD_SUF(sgd_block)(const sgd_c
                 valid[l] = -1;
                 self[l] = ks[l] == i ? -1 : 0;
             }
-            VF df[dims], nd2 = SGD_SUF(v_splat)(0);
-#pragma GCC unroll 4
-            for (uint32_t t = 0; t < dims; t++) {
-                /* one initialiser, not lane stores: those go through
-                 * the stack and stall on store forwarding */
-#define NT(l) emb[(size_t)ks[l] * dims + t]
-#if SGD_W == 8
-                VF nt = {NT(0), NT(1), NT(2), NT(3), NT(4), NT(5), NT(6), NT(7)};
-#else
-                VF nt = {NT(0), NT(1), NT(2), NT(3)};
-#endif
-#undef NT
-                df[t] = cur[t] - nt;
-                nd2 += df[t] * df[t];
-            }
+            VF df[dims], nd2 = SGD_SUF(v_diff)(emb, ks, cur, dims, df);
             VF pw = near1 ? SGD_SUF(v_pow_near1)(nd2, bm1) : SGD_SUF(v_pow)(nd2, bm1);
             VF gc = gneg / ((0.001f + nd2) * (a * nd2 * pw + 1));
             VI pos = nd2 > SGD_SUF(v_splat)(0);
