@@ -27,6 +27,18 @@
 #define SGD_BLOCK_ROWS 512u
 #define GRAD_CLIP 4.0f
 
+/* A summed group of pulls or pushes moves the point at most as far as one
+ * of umap-learn's clipped steps can.  Without this bound a point started
+ * inside a dense piece (every negative sample close, each push clipped to
+ * 4) got ~65 full pushes in one step and was thrown hundreds of units out:
+ * umap-learn pushes one sample at a time, so after the first push the
+ * others are far and weak. */
+static inline float clamp_sum(float v, float lim) {
+    v = v > lim ? lim : v;
+    v = v < -lim ? -lim : v;
+    return v;
+}
+
 /* The per-edge sampling state the epochs read together, one cache line
  * per four edges: precomputed once so the per-sample path divides only in
  * the gradient itself (umap-learn divides maxw / w and by eps_neg every
@@ -395,7 +407,7 @@ static inline __attribute__((always_inline)) void SGD_SUF(sgd_block)(const sgd_c
                     float sum = 0;
 #pragma GCC unroll 8
                     for (int l = 0; l < SGD_W; l++) sum += g[t][l];
-                    cur[t] += sum;
+                    cur[t] += clamp_sum(sum, GRAD_CLIP * alpha);
                 }
                 for (uint32_t l = 0; l < nl; l++) {
                     size_t e = e0 + due[s0 + l];
@@ -451,7 +463,7 @@ static inline __attribute__((always_inline)) void SGD_SUF(sgd_block)(const sgd_c
                 acc[t] += sum;
             }
         }
-        for (uint32_t t = 0; t < dims; t++) cur[t] += acc[t] * alpha;
+        for (uint32_t t = 0; t < dims; t++) cur[t] += clamp_sum(acc[t], GRAD_CLIP) * alpha;
     }
 }
 

@@ -34,6 +34,19 @@ for k in ("model_id", "x", "y", "z", "cluster", "family_root", "depth", "library
     assert k in rows[0], k
 assert all(math.isfinite(float(r["x"])) and math.isfinite(float(r["y"])) for r in rows)
 assert len({r["model_id"] for r in rows}) == 8153
+# no point thrown far out: the demo's graph is in 22-26 pieces and its biggest
+# starts packed; summed negative-sample pushes once threw 50 points up to
+# 1,400 units out (a 1-99 % span of ~80)
+for axes in (("x", "y"), ("x3", "y3", "z3")):
+    pts = [[float(r[a]) for a in axes] for r in rows]
+    span = 0
+    med = []
+    for c in range(len(axes)):
+        v = sorted(p[c] for p in pts)
+        span = max(span, v[len(v) * 99 // 100] - v[len(v) // 100])
+        med.append(v[len(v) // 2])
+    far = max(math.dist(p, med) for p in pts)
+    assert far <= 1.5 * span, (axes, far, span)
 byid = {r["model_id"]: r for r in rows}
 assert byid["google/gemma-7b"]["depth"] == "0"
 j = [json.loads(l) for l in open(sys.argv[2])]

@@ -69,6 +69,7 @@ static hv_knn brute_knn(const float *x, uint32_t n, uint32_t d, uint32_t k) {
 
 static void free_knn(hv_knn *g) { free(g->idx), free(g->dist); }
 
+
 static void assert_finite(const float *y, size_t m) {
     for (size_t t = 0; t < m; t++) cr_assert(isfinite(y[t]), "coordinate %zu is %f", t, y[t]);
 }
