@@ -117,11 +117,12 @@ static int meta_layout(const uint32_t *label, uint32_t n, uint32_t nc, const flo
     if (!x || d == 0) return -1;
     if (nc > META_SPECTRAL_MAX) return meta_pca(label, n, nc, x, d, dims, meta);
     double *cen = calloc((size_t)nc * d, sizeof *cen), *aff = malloc((size_t)nc * nc * sizeof *aff),
-           *deg = malloc((size_t)nc * sizeof *deg), *ev = malloc((dims + 1) * sizeof *ev),
+           *nrm = malloc((size_t)nc * sizeof *nrm), *deg = malloc((size_t)nc * sizeof *deg),
+           *ev = malloc((dims + 1) * sizeof *ev),
            *z = malloc((size_t)nc * (dims + 1) * sizeof *z);
     lapack_int *isuppz = malloc(2 * (size_t)nc * sizeof *isuppz);
     int rc = -1;
-    if (!cen || !aff || !deg || !ev || !z || !isuppz) goto done;
+    if (!cen || !aff || !nrm || !deg || !ev || !z || !isuppz) goto done;
     /* centroids (sums: the cosine distance does not see their scale) */
     for (uint32_t i = 0; i < n; i++) {
         double *cr = cen + (size_t)label[i] * d;
@@ -129,10 +130,10 @@ static int meta_layout(const uint32_t *label, uint32_t n, uint32_t nc, const flo
         for (uint32_t a = 0; a < d; a++) cr[a] += xr[a];
     }
     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, (int)nc, (int)d, 1.0, cen, (int)d, 0.0, aff, (int)nc);
-    for (uint32_t c = 0; c < nc; c++) deg[c] = sqrt(aff[(size_t)c * nc + c]); /* norms, for now */
+    for (uint32_t c = 0; c < nc; c++) nrm[c] = sqrt(aff[(size_t)c * nc + c]);
     for (uint32_t c = 0; c < nc; c++)
         for (uint32_t q = c; q < nc; q++) {
-            double nn = deg[c] * deg[q];
+            double nn = nrm[c] * nrm[q];
             /* a zero centroid is at cosine distance 1 from everything, as in sklearn */
             double cosd = nn > 0 ? 1 - aff[(size_t)c * nc + q] / nn : 1;
             cosd = cosd < 0 ? 0 : cosd;
@@ -170,7 +171,7 @@ static int meta_layout(const uint32_t *label, uint32_t n, uint32_t nc, const flo
     for (size_t t = 0; t < (size_t)nc * dims; t++) meta[t] /= mx;
     rc = 0;
 done:
-    free(cen), free(aff), free(deg), free(ev), free(z), free(isuppz);
+    free(cen), free(aff), free(nrm), free(deg), free(ev), free(z), free(isuppz);
     return rc;
 }
 
@@ -216,12 +217,6 @@ static int piece_layout(const hv_umap_graph *gr, const uint32_t *rows, uint32_t 
                            COMPONENT_DENSE_MAX, COMPONENT_ITERS, tmp);
     umap_graph_free(&sub);
     return rc;
-}
-
-static size_t piece_edges(const hv_umap_graph *gr, const uint32_t *rows, uint32_t m) {
-    size_t s = 0;
-    for (uint32_t r = 0; r < m; r++) s += gr->rowptr[rows[r] + 1] - gr->rowptr[rows[r]];
-    return s;
 }
 
 /* Lays out piece c around its place; its scratch rows in xs and tmp are its
@@ -273,9 +268,10 @@ int umap_components_init(const hv_umap_graph *gr, const float *x, uint32_t d, ui
     double *meta = malloc((size_t)nc * dims * sizeof *meta), *range = malloc((size_t)nc * sizeof *range);
     uint32_t *start = calloc((size_t)nc + 1, sizeof *start), *rows = malloc((size_t)n * sizeof *rows),
              *local = malloc((size_t)n * sizeof *local);
+    size_t *edges = calloc(nc, sizeof *edges); /* per piece */
     float *pca = NULL, *xs = NULL, *tmp = malloc((size_t)n * dims * sizeof *tmp);
     int rc = 1;
-    if (!meta || !range || !start || !rows || !local || !tmp) goto done;
+    if (!meta || !range || !start || !rows || !local || !edges || !tmp) goto done;
     if (meta_layout(label, n, nc, x, d, dims, meta)) goto done;
     /* half the distance to the nearest other place (umap-learn's data_range) */
     for (uint32_t c = 0; c < nc; c++) {
@@ -296,15 +292,18 @@ int umap_components_init(const hv_umap_graph *gr, const float *x, uint32_t d, ui
         goto done;
     }
     /* rows grouped by piece, in point order within each */
-    for (uint32_t i = 0; i < n; i++) start[label[i] + 1]++;
+    for (uint32_t i = 0; i < n; i++) {
+        start[label[i] + 1]++;
+        edges[label[i]] += gr->rowptr[i + 1] - gr->rowptr[i];
+    }
     for (uint32_t c = 0; c < nc; c++) start[c + 1] += start[c];
     for (uint32_t i = 0; i < n; i++) rows[start[label[i]]++] = i; /* start[c] ends at start[c + 1] ... */
     for (uint32_t c = nc; c > 0; c--) start[c] = start[c - 1];       /* ... so shift it back */
     start[0] = 0;
     for (uint32_t r = 0; r < n; r++) local[rows[r]] = r - start[label[rows[r]]];
     /* Pieces run side by side, one thread each: most are small, and a
-     * threaded solve of a small piece is mostly OpenMP barriers (41 passes,
-     * hundreds of pieces).  The few big ones come after, with all threads. */
+     * threaded solve of a small piece is mostly OpenMP barriers (21 passes
+     * a piece, hundreds of pieces).  The few big ones come after, with all threads. */
     size_t big_edges = gr->nnz / 8 > BIG_PIECE_EDGES ? gr->nnz / 8 : BIG_PIECE_EDGES;
     /* the LAPACK calls inside are small: OpenBLAS threads of their own
      * would only contend with these */
@@ -312,14 +311,15 @@ int umap_components_init(const hv_umap_graph *gr, const float *x, uint32_t d, ui
     openblas_set_num_threads(1);
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
     for (uint32_t c = 0; c < nc; c++)
-        if (piece_edges(gr, rows + start[c], start[c + 1] - start[c]) < big_edges)
+        if (edges[c] < big_edges)
             place_piece(gr, rows, start, c, local, x, d, dims, seed, 1, pca, xs, tmp, meta, range, out);
     for (uint32_t c = 0; c < nc; c++)
-        if (piece_edges(gr, rows + start[c], start[c + 1] - start[c]) >= big_edges)
+        if (edges[c] >= big_edges)
             place_piece(gr, rows, start, c, local, x, d, dims, seed, threads, pca, xs, tmp, meta, range, out);
     openblas_set_num_threads(blas_threads);
     rc = 0;
 done:
-    free(label), free(meta), free(range), free(start), free(rows), free(local), free(pca), free(xs), free(tmp);
+    free(label), free(meta), free(range), free(start), free(rows), free(local), free(edges), free(pca), free(xs),
+        free(tmp);
     return rc;
 }

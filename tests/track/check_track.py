@@ -142,6 +142,18 @@ def fresh(name):
     return p
 
 
+def foreign_db(name, *statements):
+    """A fresh SQLite file made by someone else: path and its exact bytes."""
+    db = fresh(name)
+    con = sqlite3.connect(db)
+    for sql in statements:
+        con.execute(sql)
+    con.commit()
+    con.close()
+    with open(db, "rb") as f:
+        return db, f.read()
+
+
 def iso(t):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
@@ -1303,14 +1315,9 @@ def _():
 def _():
     h = hub()
     h.reset()
-    db = fresh("newer.db")
-    con = sqlite3.connect(db)
-    con.execute("CREATE TABLE snapshot (id INTEGER PRIMARY KEY, taken_at INTEGER NOT NULL, something_new TEXT)")
-    con.execute("PRAGMA user_version = 2")
-    con.commit()
-    con.close()
-    with open(db, "rb") as f:
-        content = f.read()
+    db, content = foreign_db(
+        "newer.db", "CREATE TABLE snapshot (id INTEGER PRIMARY KEY, taken_at INTEGER NOT NULL, something_new TEXT)",
+        "PRAGMA user_version = 2")
     for args in (["--once", "--hub", h.url, "--delay", "0"], ["--report"]):
         r = run(["track", "--db", db] + args, timeout=20)
         assert r.rc == 2, "%s: %r" % (args, r)
@@ -1325,14 +1332,8 @@ def _():
 def _():
     h = hub()
     h.reset()
-    db = fresh("other-app.db")
-    con = sqlite3.connect(db)
-    con.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)")
-    con.execute("INSERT INTO users (name) VALUES ('ada')")
-    con.commit()
-    con.close()
-    with open(db, "rb") as f:
-        content = f.read()
+    db, content = foreign_db("other-app.db", "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT)",
+                             "INSERT INTO users (name) VALUES ('ada')")
     r = run(["track", "--db", db, "--once", "--hub", h.url, "--delay", "0"], timeout=20)
     assert r.rc == 2 and "other-app.db" in r.err, r
     assert h.stats()["requests"] == [], "the hub was polled with a bad database"

@@ -32,6 +32,17 @@ static char *slurp(const char *path, size_t *n) {
     return b;
 }
 
+/* dir/name parsed as JSON */
+static cJSON *read_json(const char *dir, const char *name) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char *txt = slurp(path, NULL);
+    cJSON *j = cJSON_Parse(txt);
+    free(txt);
+    cr_assert(j, "%s is not JSON", path);
+    return j;
+}
+
 static void copy_file(const char *from, const char *to) {
     size_t n;
     char *b = slurp(from, &n);
@@ -104,11 +115,7 @@ static bool ends(const char *s, const char *suf) {
 
 /* Write dir/model.safetensors (F32) from the formula. */
 static void write_generated(const char *dir) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/config.json", dir);
-    char *txt = slurp(path, NULL);
-    cJSON *cfg = cJSON_Parse(txt);
-    free(txt);
+    cJSON *cfg = read_json(dir, "config.json");
     tname *t = calloc(4096, sizeof *t);
     size_t n = tensor_names(cfg, t);
     cJSON *hdr = cJSON_CreateObject();
@@ -126,6 +133,7 @@ static void write_generated(const char *dir) {
         off += bytes;
     }
     char *h = cJSON_PrintUnformatted(hdr);
+    char path[512];
     snprintf(path, sizeof path, "%s/model.safetensors", dir);
     FILE *f = fopen(path, "wb");
     cr_assert(f);
@@ -165,12 +173,7 @@ static int text_at(void *ud, uint32_t row, hv_buf *out, hv_err *e) {
 }
 
 static void check_model(const char *dir) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/expected.json", dir);
-    char *txt = slurp(path, NULL);
-    cJSON *exp = cJSON_Parse(txt);
-    free(txt);
-    cr_assert(exp);
+    cJSON *exp = read_json(dir, "expected.json");
     hv_bert *b;
     hv_err e = {0, ""};
     cr_assert(bert_load(dir, &b, &e) == 0, "%s", e.msg);

@@ -51,6 +51,22 @@ export async function getJSON<T>(path: string, signal?: AbortSignal): Promise<T>
   return r.json() as Promise<T>;
 }
 
+/** GET answers kept per path while a view changes its switches; a failed
+ *  request is forgotten, so it is asked again. */
+export class JsonCache {
+  private m = new Map<string, Promise<unknown>>();
+  get<T>(path: string): Promise<T> {
+    let p = this.m.get(path);
+    if (!p) {
+      p = getJSON<T>(path);
+      this.m.set(path, p);
+      p.catch(() => this.m.delete(path));
+    }
+    return p as Promise<T>;
+  }
+  clear() { this.m.clear(); }
+}
+
 export async function getBinary(path: string, signal?: AbortSignal, progress?: (bytes: number) => void): Promise<ArrayBuffer> {
   let r: Response;
   try {

@@ -7,7 +7,7 @@
 // model and the log scale live in the URL (/growth?days=&facet=&log=1&source=&top=&forecast=).
 import { schemeTableau10, quantize, interpolateRainbow } from 'd3';
 import type { App } from '../app';
-import { ApiError, getJSON } from '../api';
+import { ApiError, JsonCache } from '../api';
 import { h, clear, spinner, errorBox, debounce } from '../dom';
 import {
   defaultGrowth, GROWTH_DAYS, GROWTH_TOPS, GROWTH_FACETS, COUNT_SOURCES, FORECAST_MODELS,
@@ -40,7 +40,7 @@ const commandList = () => h('pre', { class: 'cmds' },
 export class GrowthView {
   private controls = h('div', { class: 'sci-controls growth-controls' });
   private body = h('div', { class: 'growth-body' });
-  private cache = new Map<string, Promise<unknown>>();
+  private cache = new JsonCache();
   private cacheTime = 0;
   private seq = 0;
   private rendered = '';
@@ -65,16 +65,6 @@ export class GrowthView {
     for (const k of Object.keys(patch) as (keyof GrowthState)[]) if (patch[k] === undefined) delete this.s[k];
     this.app.syncUrl(true);
     this.render();
-  }
-
-  private get<T>(path: string): Promise<T> {
-    let p = this.cache.get(path);
-    if (!p) {
-      p = getJSON<T>(path);
-      this.cache.set(path, p);
-      p.catch(() => this.cache.delete(path));
-    }
-    return p as Promise<T>;
   }
 
   private renderControls(st: CountStatus | null, src: CountSource | null) {
@@ -115,7 +105,7 @@ export class GrowthView {
     clear(this.body, spinner('Reading the model counts…'));
 
     let st: CountStatus;
-    try { st = await this.get<CountStatus>('/api/model-count/status'); } catch (e) {
+    try { st = await this.cache.get<CountStatus>('/api/model-count/status'); } catch (e) {
       if (seq !== this.seq) return;
       this.renderControls(null, s.source ?? null);
       this.controls.hidden = e instanceof ApiError && e.status === 404;
@@ -166,7 +156,7 @@ export class GrowthView {
     // The newest snapshot of the source anchors the window (404 when the source has none:
     // then /growth's 409 says so, and the totals show the other source).
     let latest: Latest | null = null;
-    try { latest = await this.get<Latest>(`/api/model-count/latest?source=${src}`); } catch (e) {
+    try { latest = await this.cache.get<Latest>(`/api/model-count/latest?source=${src}`); } catch (e) {
       if (!(e instanceof ApiError && e.status === 404)) {
         if (seq === this.seq) { clear(this.body, errorBox(e, 'Newest snapshot unavailable')); done('error'); }
         return;
@@ -175,7 +165,7 @@ export class GrowthView {
     if (seq !== this.seq) return;
     const gq = new URLSearchParams({ days: String(s.days), source: src, top: String(s.top), forecast_days: String(forecastDays(s.days)), model: s.forecast });
     let g: GrowthAnswer | null = null, gErr: unknown = null;
-    try { g = await this.get<GrowthAnswer>(`/api/model-count/growth?${gq}`); } catch (e) { gErr = e; }
+    try { g = await this.cache.get<GrowthAnswer>(`/api/model-count/growth?${gq}`); } catch (e) { gErr = e; }
     if (seq !== this.seq) return;
     // The charts cover the window the statistics used (its start snapshot may be a little
     // before `days` ago: the newest at or before).
@@ -185,8 +175,8 @@ export class GrowthView {
     const fq = new URLSearchParams({ source: src, facet: s.facet, top: String(s.top) });
     if (from) { tq.set('from', from); fq.set('from', from); }
     const [tot, fac] = await Promise.allSettled([
-      this.get<HistoryAnswer>(`/api/model-count/history?${tq}`),
-      this.get<HistoryAnswer>(`/api/model-count/history?${fq}`),
+      this.cache.get<HistoryAnswer>(`/api/model-count/history?${tq}`),
+      this.cache.get<HistoryAnswer>(`/api/model-count/history?${fq}`),
     ]);
     if (seq !== this.seq) return;
 

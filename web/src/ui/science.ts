@@ -7,7 +7,7 @@
 // The page and its switches live in the URL (/science/<page>?…, state.ts).
 import { select, scaleLinear, axisLeft } from 'd3';
 import type { App } from '../app';
-import { getJSON, fmt } from '../api';
+import { JsonCache, fmt } from '../api';
 import { h, clear, spinner, errorBox, debounce } from '../dom';
 import { defaultScience, SCI_PAGES, MEASURES, TRAITS, type SciPage, type ScienceState, type Measure, type Trait, type Ordering, type Artifact } from '../state';
 import {
@@ -30,7 +30,7 @@ const PAIR_LIMIT = 200;
 export class ScienceView {
   private tabs: HTMLElement;
   private body = h('div', { class: 'sci-body' });
-  private cache = new Map<string, Promise<unknown>>();
+  private cache = new JsonCache();
   private seq = 0;
   private rendered = '';
 
@@ -68,16 +68,6 @@ export class ScienceView {
     for (const k of Object.keys(patch) as (keyof ScienceState)[]) if (patch[k] === undefined) delete this.s[k];
     this.app.syncUrl(push);
     this.render(true);
-  }
-
-  private get<T>(path: string): Promise<T> {
-    let p = this.cache.get(path);
-    if (!p) {
-      p = getJSON<T>(path);
-      this.cache.set(path, p);
-      p.catch(() => this.cache.delete(path));
-    }
-    return p as Promise<T>;
   }
 
   // Re-renders the current page when its state changed (or when forced).
@@ -129,7 +119,7 @@ export class ScienceView {
     if (s.stripIds) q.set('strip_ids', 'true');
     if (s.noFrontmatter) q.set('no_frontmatter', 'true');
     let r: SimilarityAnswer;
-    try { r = await this.get<SimilarityAnswer>(`/api/analyze/similarity?${q}`); } catch (e) {
+    try { r = await this.cache.get<SimilarityAnswer>(`/api/analyze/similarity?${q}`); } catch (e) {
       if (seq === this.seq) clear(body, errorBox(e, 'Similarity unavailable'));
       return;
     }
@@ -163,7 +153,7 @@ export class ScienceView {
     const pairs = h('div', { class: 'chart-card drift-pairs', id: 'drift-pairs' }, h('div', { class: 'hint' }, 'Click an arc (or a transition) to list the parent → child pairs behind it.'));
     clear(page, h('div', { class: 'sci-controls' }, h('label', {}, 'trait ', trait), h('label', {}, 'ordering ', ord)), head, graph, pairs);
     let r: DriftAnswer;
-    try { r = await this.get<DriftAnswer>(`/api/analyze/drift?trait=${s.trait}`); } catch (e) {
+    try { r = await this.cache.get<DriftAnswer>(`/api/analyze/drift?trait=${s.trait}`); } catch (e) {
       if (seq === this.seq) clear(head, errorBox(e, 'Drift unavailable'));
       return;
     }
@@ -199,7 +189,7 @@ export class ScienceView {
     this.app.syncUrl(true);
     document.querySelectorAll('#drift-graph path.arc').forEach((p) => p.classList.toggle('on', (p as SVGElement).dataset.from === from && (p as SVGElement).dataset.to === to));
     const box = document.getElementById('drift-pairs');
-    if (box) this.get<DriftAnswer>(`/api/analyze/drift?trait=${this.s.trait}`).then((r) => this.loadPairs(box, this.s.trait, from, to, r))
+    if (box) this.cache.get<DriftAnswer>(`/api/analyze/drift?trait=${this.s.trait}`).then((r) => this.loadPairs(box, this.s.trait, from, to, r))
       .then(() => box.scrollIntoView({ block: 'nearest', behavior: 'smooth' })).catch((e) => clear(box, errorBox(e)));
   }
 
@@ -209,7 +199,7 @@ export class ScienceView {
     clear(box, spinner(`Pairs behind ${from} → ${to}…`));
     const q = new URLSearchParams({ trait, from, to, limit: String(PAIR_LIMIT) });
     let p: DriftPairs;
-    try { p = await this.get<DriftPairs>(`/api/analyze/drift/pairs?${q}`); } catch (e) {
+    try { p = await this.cache.get<DriftPairs>(`/api/analyze/drift/pairs?${q}`); } catch (e) {
       if (seq === this.pairSeq) clear(box, errorBox(e, `Pairs of ${from} → ${to}`));
       return;
     }
@@ -234,9 +224,9 @@ export class ScienceView {
     const docBox = h('div', { class: 'chart-card', id: 'docs-drift' }, spinner('Documentation drift…'));
     const licBox = h('div', { class: 'chart-card', id: 'license-audit' }, spinner('License audit…'));
     clear(page, docBox, licBox);
-    const d = this.get<DocsAnswer>('/api/analyze/docs').then((r) => { if (seq === this.seq) this.docsTables(docBox, r); })
+    const d = this.cache.get<DocsAnswer>('/api/analyze/docs').then((r) => { if (seq === this.seq) this.docsTables(docBox, r); })
       .catch((e) => { if (seq === this.seq) clear(docBox, errorBox(e, 'Documentation drift unavailable')); });
-    const l = this.get<LicenseAnswer>('/api/analyze/license').then((r) => { if (seq === this.seq) this.licenseAudit(licBox, r); })
+    const l = this.cache.get<LicenseAnswer>('/api/analyze/license').then((r) => { if (seq === this.seq) this.licenseAudit(licBox, r); })
       .catch((e) => { if (seq === this.seq) clear(licBox, errorBox(e, 'License audit unavailable')); });
     await Promise.all([d, l]);
   }
@@ -322,7 +312,7 @@ export class ScienceView {
         s.family ? h('button', { class: 'link', id: 'gen-reset', title: 'follow the selected model', onclick: () => this.update({ family: undefined }, true) }, 'follow selection') : null),
       out);
     let r: FamilyDocsAnswer;
-    try { r = await this.get<FamilyDocsAnswer>(`/api/analyze/docs?${new URLSearchParams({ family })}`); } catch (e) {
+    try { r = await this.cache.get<FamilyDocsAnswer>(`/api/analyze/docs?${new URLSearchParams({ family })}`); } catch (e) {
       if (seq === this.seq) clear(out, errorBox(e, 'Generation profile unavailable'));
       return;
     }
@@ -397,7 +387,7 @@ export class ScienceView {
     if (s.stripIds) q.set('strip_ids', 'true');
     if (s.noFrontmatter) q.set('no_frontmatter', 'true');
     let r: DiffAnswer;
-    try { r = await this.get<DiffAnswer>(`/api/analyze/diff?${q}`); } catch (e) {
+    try { r = await this.cache.get<DiffAnswer>(`/api/analyze/diff?${q}`); } catch (e) {
       if (seq === this.seq) clear(body, errorBox(e, 'Diff unavailable'));
       return;
     }
